@@ -1,0 +1,521 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type ClassificationResult,
+  type CompiledStance,
+  POST_CLASSIFIER,
+  type PostClassifier,
+} from '../classification/post-classifier.js';
+import type { StanceConfig } from '../classification/stance-config.js';
+import { returningRows } from '../database/returning-rows.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { applyRollupDeltas, type RollupDelta } from '../series/rollup.repository.js';
+import type { NormalisedPost } from '../sources/normalised-post.js';
+import type { TopicQuery } from '../sources/topic-query.js';
+import { RunsService } from './runs.service.js';
+import { CompiledQuery } from './topic-matcher.js';
+
+export interface RejectedInput {
+  reason: string;
+  raw?: string | null;
+  lineNumber?: number | null;
+  source?: string;
+}
+
+/** One page (or import chunk) to store, with everything that must commit together with it. */
+export interface IngestBatch {
+  posts: readonly NormalisedPost[];
+  rejected?: readonly RejectedInput[];
+  /** The topic whose source or import produced the batch: it receives every admitted post. */
+  originTopicId?: number;
+  runId?: number;
+  /** Advanced to `cursor` in the same transaction as the posts it covers. */
+  topicSourceId?: number;
+  cursor?: unknown;
+  /** Merged into the run's progress. */
+  progress?: Record<string, unknown>;
+  /**
+   * The lease under which a collection worker holds `runId`. The page commits only while this owner still
+   * holds the run (and renews it); a worker whose run was taken over cannot commit anything more.
+   */
+  lease?: { owner: string; ttlMs: number };
+}
+
+/** The batch's run is no longer held by the batch's lease owner: nothing was stored. */
+export class LeaseLostError extends Error {
+  constructor(readonly runId: number) {
+    super(`Run ${runId} is no longer held by this worker`);
+    this.name = 'LeaseLostError';
+  }
+}
+
+export interface IngestOutcome {
+  fetched: number;
+  inserted: number;
+  duplicates: number;
+  /** Known posts whose text changed (edits) or that were deleted: re-scored in place. */
+  updated: number;
+  rejected: number;
+  /** Classification rows written (one per topic and lexicon version a new post joined). */
+  classified: number;
+}
+
+interface TopicModel {
+  id: number;
+  query: CompiledQuery;
+  versions: { version: number; stance: CompiledStance }[];
+}
+
+interface ExistingPost {
+  id: number;
+  source: string;
+  external_id: string;
+  content_hash: string;
+  deleted: boolean;
+}
+
+const RAW_LIMIT = 64 * 1024;
+
+/**
+ * Stores pages of normalised posts exactly once: posts are upserted by (source, external id), each new post
+ * is classified for every topic it matches, and rollups, cursor and run counters change in the same
+ * transaction. Replaying a committed page changes nothing but the duplicate count.
+ */
+@Injectable()
+export class IngestionService {
+  private models?: { fingerprint: string; topics: TopicModel[] };
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(POST_CLASSIFIER) private readonly classifier: PostClassifier,
+    private readonly runs: RunsService,
+    @Optional() private readonly metrics?: MetricsService,
+  ) {}
+
+  /** Forget compiled topics (after a topic or stance change). */
+  invalidateTopics(): void {
+    this.models = undefined;
+  }
+
+  async ingest(batch: IngestBatch): Promise<IngestOutcome> {
+    const topics = await this.topicModels();
+    const inserted = new Map<string, number>();
+    const updated = new Map<string, number>();
+    const out = await this.db.transaction((m) => this.ingestIn(m, batch, topics, inserted, updated));
+    if (this.metrics) countCommitted(this.metrics, batch, inserted, updated);
+    return out;
+  }
+
+  private async ingestIn(
+    m: EntityManager,
+    batch: IngestBatch,
+    topics: TopicModel[],
+    insertedBySource: Map<string, number>,
+    updatedBySource: Map<string, number>,
+  ): Promise<IngestOutcome> {
+    if (batch.lease && batch.runId !== undefined) await this.renewLease(m, batch.runId, batch.lease);
+    const posts = dedupeBatch(batch.posts);
+    const out: IngestOutcome = {
+      fetched: batch.posts.length,
+      inserted: 0,
+      duplicates: batch.posts.length - posts.length,
+      updated: 0,
+      rejected: batch.rejected?.length ?? 0,
+      classified: 0,
+    };
+
+    // Insert first: on a page of new posts (the usual case) one statement settles every post, and only the
+    // posts that were already stored are looked up, to tell an edit or a deletion from a re-fetch.
+    const insertedIds = await this.insertPosts(m, posts);
+    out.inserted = insertedIds.size;
+    for (const k of insertedIds.keys()) {
+      const source = k.slice(0, k.indexOf('\u0000'));
+      insertedBySource.set(source, (insertedBySource.get(source) ?? 0) + 1);
+    }
+    const fresh: NormalisedPost[] = [];
+    const known: NormalisedPost[] = [];
+    for (const p of posts) (insertedIds.has(key(p.source, p.externalId)) ? fresh : known).push(p);
+    const existing = await this.findExisting(m, known);
+    const changed: { post: NormalisedPost; row: ExistingPost }[] = [];
+    for (const p of known) {
+      const row = existing.get(key(p.source, p.externalId));
+      // No row: it was removed since the insert found it; nothing to count here.
+      if (!row || row.deleted) out.duplicates++;
+      else if (p.deletedAt || row.content_hash !== p.contentHash) changed.push({ post: p, row });
+      else out.duplicates++;
+    }
+    const deltas: RollupDelta[] = [];
+    out.classified = await this.classifyNew(m, fresh, insertedIds, topics, batch.originTopicId, deltas);
+    out.updated = await this.applyChanges(m, changed, topics, deltas);
+    for (const { post } of changed) {
+      updatedBySource.set(post.source, (updatedBySource.get(post.source) ?? 0) + 1);
+    }
+    await applyRollupDeltas(m, deltas);
+
+    if (batch.rejected?.length) await this.storeRejected(m, batch.runId, batch.rejected);
+    if (batch.topicSourceId !== undefined && batch.cursor !== undefined) {
+      await m.query(`UPDATE topic_source SET cursor = $2::jsonb, updated_at = now() WHERE id = $1`, [
+        batch.topicSourceId,
+        JSON.stringify(batch.cursor),
+      ]);
+    }
+    if (batch.runId !== undefined) {
+      await this.runs.addCounts(
+        m,
+        batch.runId,
+        { fetched: out.fetched, inserted: out.inserted, duplicates: out.duplicates, rejected: out.rejected },
+        batch.progress,
+      );
+    }
+    return out;
+  }
+
+  /** First statement of a leased page: locks the run row, checks the owner and extends the lease. */
+  private async renewLease(m: EntityManager, runId: number, lease: { owner: string; ttlMs: number }) {
+    const held = returningRows<{ id: string }>(
+      await m.query(
+        `UPDATE collection_run SET lease_expires_at = now() + $3 * interval '1 millisecond'
+          WHERE id = $1 AND lease_owner = $2 AND status = 'running' RETURNING id`,
+        [runId, lease.owner, lease.ttlMs],
+      ),
+    );
+    if (held.length === 0) throw new LeaseLostError(runId);
+  }
+
+  private async findExisting(m: EntityManager, posts: NormalisedPost[]): Promise<Map<string, ExistingPost>> {
+    const found = new Map<string, ExistingPost>();
+    if (posts.length === 0) return found;
+    const rows: ExistingPost[] = await m.query(
+      `SELECT p.id, p.source, p.external_id, p.content_hash, p.deleted_at IS NOT NULL AS deleted
+         FROM post p JOIN unnest($1::text[], $2::text[]) AS k(source, external_id)
+           ON p.source = k.source AND p.external_id = k.external_id`,
+      [posts.map((p) => p.source), posts.map((p) => p.externalId)],
+    );
+    for (const r of rows) found.set(key(r.source, r.external_id), { ...r, id: Number(r.id) });
+    return found;
+  }
+
+  /** Inserts new posts in one statement; returns the ids of the rows this call created, by key. */
+  private async insertPosts(m: EntityManager, posts: NormalisedPost[]): Promise<Map<string, number>> {
+    const ids = new Map<string, number>();
+    if (posts.length === 0) return ids;
+    const rows: { id: string; source: string; external_id: string }[] = await m.query(
+      `INSERT INTO post (source, external_id, url, author_id, author_handle, text, lang, created_at, edited_at, deleted_at,
+                         is_repost, repost_of, is_reply, reply_to, is_quote, quote_of, hashtags, engagement, content_hash)
+       SELECT k.source, k.external_id, k.url, k.author_id, k.author_handle, k.text, k.lang, k.created_at, k.edited_at, k.deleted_at,
+              k.is_repost, k.repost_of, k.is_reply, k.reply_to, k.is_quote, k.quote_of,
+              ARRAY(SELECT jsonb_array_elements_text(k.hashtags)), k.engagement, k.content_hash
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
+                     $9::timestamptz[], $10::timestamptz[], $11::bool[], $12::text[], $13::bool[], $14::text[], $15::bool[],
+                     $16::text[], $17::jsonb[], $18::jsonb[], $19::text[])
+           AS k(source, external_id, url, author_id, author_handle, text, lang, created_at, edited_at, deleted_at,
+                is_repost, repost_of, is_reply, reply_to, is_quote, quote_of, hashtags, engagement, content_hash)
+       ON CONFLICT ON CONSTRAINT post_source_external_uq DO NOTHING
+       RETURNING id, source, external_id`,
+      [
+        posts.map((p) => p.source),
+        posts.map((p) => p.externalId),
+        posts.map((p) => p.url),
+        posts.map((p) => p.authorId),
+        posts.map((p) => p.authorHandle),
+        posts.map((p) => (p.deletedAt ? '' : p.text)),
+        posts.map((p) => p.lang),
+        posts.map((p) => p.createdAt.toISOString()),
+        posts.map((p) => p.editedAt?.toISOString() ?? null),
+        posts.map((p) => p.deletedAt?.toISOString() ?? null),
+        posts.map((p) => p.isRepost),
+        posts.map((p) => p.repostOf),
+        posts.map((p) => p.isReply),
+        posts.map((p) => p.replyTo),
+        posts.map((p) => p.isQuote),
+        posts.map((p) => p.quoteOf),
+        posts.map((p) => JSON.stringify(p.hashtags)),
+        posts.map((p) => JSON.stringify(p.engagement)),
+        posts.map((p) => p.contentHash),
+      ],
+    );
+    for (const r of rows) ids.set(key(r.source, r.external_id), Number(r.id));
+    return ids;
+  }
+
+  /** Classifies each newly inserted, live post for every topic (and lexicon version) it belongs to. */
+  private async classifyNew(
+    m: EntityManager,
+    posts: NormalisedPost[],
+    ids: Map<string, number>,
+    topics: TopicModel[],
+    originTopicId: number | undefined,
+    deltas: RollupDelta[],
+  ): Promise<number> {
+    const rows: ClassificationRow[] = [];
+    for (const p of posts) {
+      const id = ids.get(key(p.source, p.externalId));
+      if (id === undefined || p.deletedAt) continue;
+      for (const t of topics) {
+        const belongs = t.id === originTopicId ? t.query.admits(p) : t.query.matches(p);
+        if (!belongs) continue;
+        for (const v of t.versions) {
+          rows.push(classificationRow(t.id, v.version, id, p, this.classifier.classify(p, v.stance)));
+        }
+      }
+    }
+    await this.insertClassifications(m, rows);
+    for (const r of rows) deltas.push(deltaOf(r, 1));
+    return rows.length;
+  }
+
+  /** Edits re-score every classification of the post; deletions remove them (and blank the text). */
+  private async applyChanges(
+    m: EntityManager,
+    changed: { post: NormalisedPost; row: ExistingPost }[],
+    topics: TopicModel[],
+    deltas: RollupDelta[],
+  ): Promise<number> {
+    if (changed.length === 0) return 0;
+    const byTopic = new Map(topics.map((t) => [t.id, t]));
+    for (const { post, row } of changed) {
+      const old = returningRows<StoredClassification>(
+        await m.query(
+          `DELETE FROM classification WHERE post_id = $1
+           RETURNING topic_id, lexicon_version, post_created_at, source, lang, is_repost, stance, sentiment`,
+          [row.id],
+        ),
+      );
+      for (const o of old) deltas.push(deltaOf(fromStored(o), -1));
+      if (post.deletedAt) {
+        await m.query(`UPDATE post SET deleted_at = $2, text = '', engagement = $3 WHERE id = $1`, [
+          row.id,
+          post.deletedAt.toISOString(),
+          JSON.stringify(post.engagement),
+        ]);
+        continue;
+      }
+      await m.query(
+        `UPDATE post SET text = $2, content_hash = $3, edited_at = COALESCE($4, now()), hashtags = $5, engagement = $6 WHERE id = $1`,
+        [
+          row.id,
+          post.text,
+          post.contentHash,
+          post.editedAt?.toISOString() ?? null,
+          post.hashtags,
+          JSON.stringify(post.engagement),
+        ],
+      );
+      const rows: ClassificationRow[] = [];
+      for (const o of old) {
+        const version = byTopic
+          .get(Number(o.topic_id))
+          ?.versions.find((v) => v.version === o.lexicon_version);
+        if (!version) continue;
+        rows.push(
+          classificationRow(
+            Number(o.topic_id),
+            o.lexicon_version,
+            row.id,
+            post,
+            this.classifier.classify(post, version.stance),
+          ),
+        );
+      }
+      await this.insertClassifications(m, rows);
+      for (const r of rows) deltas.push(deltaOf(r, 1));
+    }
+    return changed.length;
+  }
+
+  private async insertClassifications(m: EntityManager, rows: ClassificationRow[]): Promise<void> {
+    const CHUNK = 5000;
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const c = rows.slice(i, i + CHUNK);
+      await m.query(
+        `INSERT INTO classification (topic_id, lexicon_version, post_id, classifier_version, stance, stance_score, confidence,
+                                     sentiment, sentiment_label, explanation, post_created_at, source, lang, is_repost)
+         SELECT k.topic_id, k.lexicon_version, k.post_id, $4, k.stance, k.stance_score, k.confidence, k.sentiment,
+                k.sentiment_label, k.explanation, k.post_created_at, k.source, k.lang, k.is_repost
+           FROM unnest($1::bigint[], $2::int[], $3::bigint[], $5::text[], $6::real[], $7::real[], $8::real[],
+                       $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[], $14::bool[])
+             AS k(topic_id, lexicon_version, post_id, stance, stance_score, confidence, sentiment, sentiment_label,
+                  explanation, post_created_at, source, lang, is_repost)`,
+        [
+          c.map((r) => r.topicId),
+          c.map((r) => r.lexiconVersion),
+          c.map((r) => r.postId),
+          this.classifier.version,
+          c.map((r) => r.result.stance),
+          c.map((r) => r.result.stanceScore),
+          c.map((r) => r.result.confidence),
+          c.map((r) => r.result.sentiment),
+          c.map((r) => r.result.sentimentLabel),
+          c.map((r) => JSON.stringify(r.result.explanation)),
+          c.map((r) => r.postCreatedAt.toISOString()),
+          c.map((r) => r.source),
+          c.map((r) => r.lang),
+          c.map((r) => r.isRepost),
+        ],
+      );
+    }
+  }
+
+  private async storeRejected(
+    m: EntityManager,
+    runId: number | undefined,
+    rejected: readonly RejectedInput[],
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO rejected_item (run_id, source, line_number, reason, raw)
+       SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[], $5::text[])`,
+      [
+        runId ?? null,
+        rejected.map((r) => r.source ?? 'unknown'),
+        rejected.map((r) => r.lineNumber ?? null),
+        rejected.map((r) => r.reason.slice(0, 2000)),
+        rejected.map((r) => (r.raw == null ? null : r.raw.slice(0, RAW_LIMIT))),
+      ],
+    );
+  }
+
+  /** Active topics with their compiled queries and the lexicon versions new posts must be scored under. */
+  private async topicModels(): Promise<TopicModel[]> {
+    // A cheap fingerprint of topics and their versions, checked on every batch: a topic created, changed or
+    // deleted, or a rescore that flips versions, recompiles at once, on this instance and every other.
+    const [{ fingerprint }]: { fingerprint: string }[] = await this.db.query(
+      `SELECT concat_ws('/', (SELECT count(*) FROM topic), (SELECT max(updated_at) FROM topic),
+                        (SELECT string_agg(topic_id || ':' || version || status, ',' ORDER BY topic_id, version)
+                           FROM topic_stance_version WHERE status IN ('active', 'building'))) AS fingerprint`,
+    );
+    if (this.models?.fingerprint === fingerprint) return this.models.topics;
+    const rows: { id: string; query: TopicQuery; version: number; stance: StanceConfig }[] =
+      await this.db.query(
+        `SELECT t.id, t.query, v.version, v.stance
+         FROM topic t JOIN topic_stance_version v ON v.topic_id = t.id AND v.status IN ('active', 'building')
+        ORDER BY t.id, v.version`,
+      );
+    const byId = new Map<number, TopicModel>();
+    for (const r of rows) {
+      const id = Number(r.id);
+      let model = byId.get(id);
+      if (!model) {
+        model = { id, query: new CompiledQuery(r.query), versions: [] };
+        byId.set(id, model);
+      }
+      model.versions.push({ version: r.version, stance: this.classifier.compile(r.stance) });
+    }
+    this.models = { fingerprint, topics: [...byId.values()] };
+    return this.models.topics;
+  }
+}
+
+interface ClassificationRow {
+  topicId: number;
+  lexiconVersion: number;
+  postId: number;
+  result: ClassificationResult;
+  postCreatedAt: Date;
+  source: string;
+  lang: string | null;
+  isRepost: boolean;
+}
+
+interface StoredClassification {
+  topic_id: string;
+  lexicon_version: number;
+  post_created_at: Date;
+  source: string;
+  lang: string | null;
+  is_repost: boolean;
+  stance: ClassificationResult['stance'];
+  sentiment: number;
+}
+
+function classificationRow(
+  topicId: number,
+  version: number,
+  postId: number,
+  p: NormalisedPost,
+  result: ClassificationResult,
+): ClassificationRow {
+  return {
+    topicId,
+    lexiconVersion: version,
+    postId,
+    result,
+    postCreatedAt: p.createdAt,
+    source: p.source,
+    lang: p.lang,
+    isRepost: p.isRepost,
+  };
+}
+
+function fromStored(o: StoredClassification): ClassificationRow {
+  return {
+    topicId: Number(o.topic_id),
+    lexiconVersion: o.lexicon_version,
+    postId: 0,
+    result: {
+      stance: o.stance,
+      sentiment: o.sentiment,
+      stanceScore: 0,
+      confidence: 0,
+      sentimentLabel: 'neutral',
+      explanation: [],
+    },
+    postCreatedAt: new Date(o.post_created_at),
+    source: o.source,
+    lang: o.lang,
+    isRepost: o.is_repost,
+  };
+}
+
+function deltaOf(r: ClassificationRow, sign: 1 | -1): RollupDelta {
+  return {
+    topicId: r.topicId,
+    lexiconVersion: r.lexiconVersion,
+    postCreatedAt: r.postCreatedAt,
+    source: r.source,
+    lang: r.lang,
+    isRepost: r.isRepost,
+    stance: r.result.stance,
+    // Stored as real: round the same way so that rollup sums equal sums over the rows.
+    sentiment: Math.fround(r.result.sentiment),
+    sign,
+  };
+}
+
+function key(source: string, externalId: string): string {
+  return `${source}\u0000${externalId}`;
+}
+
+/**
+ * The last version of each (source, external id) in a batch; earlier copies count as duplicates. Sorted by
+ * key so that concurrent pages sharing posts take their row locks in one order and cannot deadlock.
+ */
+function dedupeBatch(posts: readonly NormalisedPost[]): NormalisedPost[] {
+  const byKey = new Map<string, NormalisedPost>();
+  for (const p of posts) byKey.set(key(p.source, p.externalId), p);
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+}
+
+/** Metrics for a committed page, per source (a batch from an archive may mix sources). */
+function countCommitted(
+  metrics: MetricsService,
+  batch: IngestBatch,
+  insertedBySource: Map<string, number>,
+  updatedBySource: Map<string, number>,
+): void {
+  const fetched = new Map<string, number>();
+  for (const p of batch.posts) fetched.set(p.source, (fetched.get(p.source) ?? 0) + 1);
+  for (const [source, n] of fetched) {
+    const inserted = insertedBySource.get(source) ?? 0;
+    const updated = updatedBySource.get(source) ?? 0;
+    metrics.countIngested(source, { fetched: n, inserted, duplicates: n - inserted - updated, rejected: 0 });
+  }
+  const rejected = new Map<string, number>();
+  for (const r of batch.rejected ?? []) {
+    const source = r.source ?? batch.posts[0]?.source ?? 'unknown';
+    rejected.set(source, (rejected.get(source) ?? 0) + 1);
+  }
+  for (const [source, n] of rejected) {
+    metrics.countIngested(source, { fetched: 0, inserted: 0, duplicates: 0, rejected: n });
+  }
+}

@@ -1,0 +1,195 @@
+import { IngestionService } from '../../src/collection/ingestion.service.js';
+import { RunsService } from '../../src/collection/runs.service.js';
+import { makePost } from '../support/post-fixtures.js';
+import { rollupVersusRaw } from '../support/rollup-check.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { topicBody } from '../support/topic-fixtures.js';
+
+describe('ingestion: exactly-once storage, classification and rollups', () => {
+  let t: TestApp;
+  let ingestion: IngestionService;
+  let topicId: number;
+  let otherTopicId: number;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ingestion = t.app.get(IngestionService);
+    const stance = {
+      support: {
+        label: 'For',
+        targets: [{ name: 'Doctors', aliases: ['doctors'] }],
+        cues: [{ term: '#notfairnotsafe', weight: 2 }],
+      },
+      oppose: {
+        label: 'Against',
+        targets: [{ name: 'Hunt', aliases: ['hunt'] }],
+        cues: [{ term: 'back to work', weight: 2 }],
+      },
+    };
+    const a = await t.http
+      .post('/api/v1/topics')
+      .set(t.admin)
+      .send(
+        topicBody({
+          slug: 'jc',
+          query: { hashtags: ['juniorcontract'], keywords: [], exclude: ['#spam'], languages: ['en'] },
+          stance,
+        }),
+      );
+    topicId = a.body.id;
+    const b = await t.http
+      .post('/api/v1/topics')
+      .set(t.admin)
+      .send(
+        topicBody({
+          slug: 'nhs',
+          query: { hashtags: ['nhs'], keywords: ['junior doctors'], exclude: [], languages: [] },
+        }),
+      );
+    otherTopicId = b.body.id;
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('stores a page once; replaying it adds nothing but duplicates', async () => {
+    const run = await t.app
+      .get(RunsService)
+      .create({ topicId, adapter: 'test', kind: 'manual', status: 'running' });
+    const page = [
+      makePost({ externalId: '1', text: 'Doctors deserve better #notfairnotsafe #juniorcontract' }),
+      makePost({ externalId: '2', text: 'Get back to work #juniorcontract' }),
+      makePost({ externalId: '3', text: 'Junior doctors march today #nhs' }),
+      makePost({ externalId: '4', text: 'Buy now #juniorcontract #spam' }),
+      makePost({ externalId: '2', text: 'Get back to work #juniorcontract' }),
+    ];
+    const first = await ingestion.ingest({
+      posts: page,
+      originTopicId: topicId,
+      runId: run.id,
+      rejected: [{ reason: 'no id', raw: '{}' }],
+    });
+    expect(first).toMatchObject({ fetched: 5, inserted: 4, duplicates: 1, rejected: 1 });
+    const again = await ingestion.ingest({ posts: page, originTopicId: topicId, runId: run.id });
+    expect(again).toMatchObject({ fetched: 5, inserted: 0, duplicates: 5, classified: 0 });
+
+    const view = (await t.http.get(`/api/v1/runs/${run.id}`)).body;
+    expect(view).toMatchObject({
+      topic: 'jc',
+      fetched: 10,
+      inserted: 4,
+      duplicates: 6,
+      rejected: 1,
+      status: 'running',
+    });
+
+    const members = await t.db.query(
+      `SELECT c.topic_id::int AS topic, p.external_id AS id, c.stance FROM classification c JOIN post p ON p.id = c.post_id ORDER BY 1, 2`,
+    );
+    // Post 4 is excluded from jc (#spam); post 3 joins nhs through its hashtag and keyword, and jc as its origin.
+    expect(members).toEqual([
+      { topic: topicId, id: '1', stance: 'support' },
+      { topic: topicId, id: '2', stance: 'oppose' },
+      { topic: topicId, id: '3', stance: expect.any(String) },
+      { topic: otherTopicId, id: '3', stance: expect.any(String) },
+    ]);
+    const { rollup, raw } = await rollupVersusRaw(t.db, topicId);
+    expect(rollup).toEqual(raw);
+    expect(raw.support + raw.oppose + raw.neutral).toBe(3);
+  });
+
+  it('an edit re-scores in place and a deletion leaves the counts and blanks the text', async () => {
+    await ingestion.ingest({
+      posts: [makePost({ externalId: 'e1', text: 'Doctors deserve better #juniorcontract #notfairnotsafe' })],
+      originTopicId: topicId,
+    });
+    const edited = await ingestion.ingest({
+      posts: [
+        makePost({
+          externalId: 'e1',
+          text: 'Changed my mind: get back to work #juniorcontract',
+          editedAt: new Date('2016-04-26T10:00:00Z'),
+        }),
+      ],
+      originTopicId: topicId,
+    });
+    expect(edited).toMatchObject({ inserted: 0, updated: 1 });
+    const [row] = await t.db.query(
+      `SELECT c.stance, p.text FROM classification c JOIN post p ON p.id = c.post_id WHERE p.external_id = 'e1'`,
+    );
+    expect(row).toEqual({ stance: 'oppose', text: 'Changed my mind: get back to work #juniorcontract' });
+    let check = await rollupVersusRaw(t.db, topicId);
+    expect(check.rollup).toEqual(check.raw);
+
+    const before = check.raw;
+    const gone = await ingestion.ingest({
+      posts: [makePost({ externalId: 'e1', text: '[deleted]', deletedAt: new Date('2016-04-27T00:00:00Z') })],
+      originTopicId: topicId,
+    });
+    expect(gone.updated).toBe(1);
+    const [post] = await t.db.query(
+      `SELECT text, deleted_at IS NOT NULL AS deleted FROM post WHERE external_id = 'e1'`,
+    );
+    expect(post).toEqual({ text: '', deleted: true });
+    check = await rollupVersusRaw(t.db, topicId);
+    expect(check.rollup).toEqual(check.raw);
+    expect(check.raw.oppose).toBe(before.oppose - 1);
+    // A deleted post fetched again is not resurrected.
+    const replay = await ingestion.ingest({
+      posts: [makePost({ externalId: 'e1', text: 'Changed my mind: get back to work #juniorcontract' })],
+      originTopicId: topicId,
+    });
+    expect(replay).toMatchObject({ inserted: 0, duplicates: 1, updated: 0 });
+  });
+
+  it('a topic created a moment ago receives matching posts at once (no stale topic cache)', async () => {
+    await ingestion.ingest({
+      posts: [makePost({ externalId: 'warm', text: 'warming the cache #juniorcontract' })],
+    });
+    const created = await t.http
+      .post('/api/v1/topics')
+      .set(t.admin)
+      .send(
+        topicBody({
+          slug: 'fresh',
+          query: { hashtags: ['brandnewtag'], keywords: [], exclude: [], languages: [] },
+        }),
+      );
+    const out = await ingestion.ingest({
+      posts: [makePost({ externalId: 'fresh1', text: 'first post #brandnewtag' })],
+    });
+    expect(out.inserted).toBe(1);
+    const rows = await t.db.query(`SELECT 1 FROM classification WHERE topic_id = $1`, [created.body.id]);
+    expect(rows).toHaveLength(1);
+  });
+
+  it('advances a source cursor in the same transaction as its page', async () => {
+    const [{ id: sourceId }] = await t.db.query(
+      `INSERT INTO topic_source (topic_id, adapter, options) VALUES ($1, 'test', '{}') RETURNING id::int AS id`,
+      [topicId],
+    );
+    await ingestion.ingest({
+      posts: [makePost({ externalId: 'c1' })],
+      originTopicId: topicId,
+      topicSourceId: sourceId,
+      cursor: { minId: '109' },
+    });
+    const [{ cursor }] = await t.db.query(`SELECT cursor FROM topic_source WHERE id = $1`, [sourceId]);
+    expect(cursor).toEqual({ minId: '109' });
+
+    // A page that fails to commit leaves neither its posts nor its cursor behind.
+    const bad = makePost({ externalId: 'c2' });
+    (bad as { createdAt: unknown }).createdAt = { toISOString: () => 'not a date' };
+    await expect(
+      ingestion.ingest({
+        posts: [makePost({ externalId: 'c3' }), bad],
+        originTopicId: topicId,
+        topicSourceId: sourceId,
+        cursor: { minId: '200' },
+      }),
+    ).rejects.toThrow();
+    const [{ cursor: after }] = await t.db.query(`SELECT cursor FROM topic_source WHERE id = $1`, [sourceId]);
+    expect(after).toEqual({ minId: '109' });
+    expect(await t.db.query(`SELECT 1 FROM post WHERE external_id = 'c3'`)).toHaveLength(0);
+  });
+});
