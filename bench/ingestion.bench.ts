@@ -8,6 +8,8 @@
  */
 import 'reflect-metadata';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,7 +21,11 @@ import { AppModule } from '../src/app.module.js';
 import { IngestionService } from '../src/collection/ingestion.service.js';
 import { RunsService } from '../src/collection/runs.service.js';
 import type { NormalisedPost } from '../src/sources/normalised-post.js';
+import type { StanceConfig } from '../src/classification/stance-config.js';
+import type { TopicQuery } from '../src/sources/topic-query.js';
+import { presetDir } from '../src/topics/preset-loader.js';
 import { TopicsService } from '../src/topics/topics.service.js';
+import { generateSample } from '../scripts/sample/juniorcontract-sample.js';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOTAL = Number(process.env.BENCH_POSTS ?? 200_000);
@@ -27,52 +33,42 @@ const PAGE = Number(process.env.BENCH_PAGE_SIZE ?? 1000);
 const WARMUP_PAGES = 3;
 const ROUNDS = 4;
 
-const WORDS = (
-  'nurses pay strike government ministers patients hospital shift picket union talks offer deal fair safe ' +
-  'support oppose great terrible proud angry disgrace brilliant wrong right vote ballot agree reject wages ' +
-  'cost living staff shortage care ward queue waiting today tomorrow week london manchester leeds'
-).split(' ');
-const TAGS = ['nursespay', 'paynurses', 'nhs', 'strike', 'rcn'];
-const CUES = ['back to work', '#paynurses', 'stand with nurses', 'greedy unions'];
-
 /**
- * Normalised posts as adapters hand them on: varied text, hashtags, languages and reposts, in the order a
- * platform pages them (newer pages, newer posts: 200,000 posts span about a month).
+ * Normalised posts as adapters hand them on, with the texts of the bundled #juniorcontract sample (support,
+ * opposition, news, questions, replies, retweets and other languages, as real posts mix them), in the order a
+ * platform pages them (newer pages, newer posts: 200,000 posts span about a month). Each copy of a sample text
+ * is a distinct post with its own id, author, time and engagement.
  */
 function makePosts(n: number, seed: string): NormalisedPost[] {
+  const sample = generateSample();
   const start = Date.parse('2026-03-01T00:00:00Z');
   const spacingMs = 13_000;
   const posts: NormalisedPost[] = [];
   let x = 12345;
   const rnd = () => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < n; i++) {
-    const words = Array.from(
-      { length: 12 + Math.floor(rnd() * 20) },
-      () => WORDS[Math.floor(rnd() * WORDS.length)],
-    );
-    const tags = [TAGS[i % TAGS.length], ...(rnd() < 0.3 ? [TAGS[Math.floor(rnd() * TAGS.length)]] : [])];
-    const text = `${words.join(' ')} ${rnd() < 0.3 ? CUES[Math.floor(rnd() * CUES.length)] : ''} ${tags.map((t) => `#${t}`).join(' ')}`;
-    const isRepost = rnd() < 0.15;
+    const base = sample[Math.floor(rnd() * sample.length)];
+    const isRepost = base.text.startsWith('RT @');
     posts.push({
       source: 'bench',
       externalId: `${seed}-${i}`,
       url: `https://example.social/@u${i % 5000}/${seed}-${i}`,
       authorId: `u${i % 5000}`,
       authorHandle: `user${i % 5000}`,
-      text,
-      lang: rnd() < 0.9 ? 'en' : rnd() < 0.5 ? 'fr' : null,
+      text: base.text,
+      lang: base.lang ?? null,
       createdAt: new Date(start + i * spacingMs + Math.floor(rnd() * spacingMs)),
       editedAt: null,
       deletedAt: null,
       isRepost,
       repostOf: isRepost ? `${seed}-${Math.floor(rnd() * n)}` : null,
-      isReply: rnd() < 0.2,
+      isReply: base.text.startsWith('@'),
       replyTo: null,
       isQuote: false,
       quoteOf: null,
-      hashtags: [...new Set(tags)],
+      hashtags: [...new Set([...base.text.matchAll(/#(\w+)/gu)].map((m) => m[1].toLowerCase()))],
       engagement: { likes: Math.floor(rnd() * 100), reposts: Math.floor(rnd() * 20) },
-      contentHash: createHash('sha256').update(text).digest('hex'),
+      contentHash: createHash('sha256').update(`${base.text}\u0000${i}`).digest('hex'),
     });
   }
   return posts;
@@ -168,40 +164,22 @@ async function main(): Promise<void> {
     const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
     try {
       const topics = app.get(TopicsService);
-      const stance = {
-        support: {
-          label: 'For',
-          targets: [{ name: 'Nurses', aliases: ['nurses', 'rcn'] }],
-          cues: [
-            { term: '#paynurses', weight: 2 },
-            { term: 'stand with nurses', weight: 2 },
-          ],
-        },
-        oppose: {
-          label: 'Against',
-          targets: [{ name: 'Unions', aliases: ['union', 'unions'] }],
-          cues: [
-            { term: 'back to work', weight: 2 },
-            { term: 'greedy unions', weight: 2 },
-          ],
-        },
+      // The shipped #juniorcontract preset: its query, and its full stance configuration (targets and cues).
+      const preset = JSON.parse(readFileSync(join(presetDir(), 'juniorcontract.json'), 'utf8')) as {
+        query: TopicQuery;
+        stance: StanceConfig;
       };
       const topic = await topics.create({
         slug: 'bench',
         name: 'Bench',
-        query: {
-          hashtags: ['nursespay', 'paynurses'],
-          keywords: ['nurses pay'],
-          exclude: [],
-          languages: ['en'],
-        },
-        stance,
+        query: preset.query,
+        stance: preset.stance,
       });
-      // A second topic that a fifth of the posts also match: classification per matching topic.
+      // A second topic that about a third of the posts also match: classification per matching topic.
       await topics.create({
-        slug: 'nhs',
-        name: 'NHS',
-        query: { hashtags: ['nhs'], keywords: [], exclude: [], languages: [] },
+        slug: 'strikes',
+        name: 'Strikes',
+        query: { hashtags: ['juniordoctorsstrike'], keywords: ['strike'], exclude: [], languages: [] },
       });
       const [{ id: sourceId }] = await app
         .get(DataSource)
@@ -289,7 +267,9 @@ async function main(): Promise<void> {
       const db = app.get(DataSource);
       const [check] = await db.query(
         `SELECT (SELECT COALESCE(sum(support + oppose + neutral), 0)::int FROM rollup) AS rollup,
-                (SELECT count(*)::int FROM classification) AS raw`,
+                (SELECT count(*)::int FROM classification) AS raw,
+                (SELECT round(avg(octet_length(text)))::int FROM post) AS text_bytes,
+                (SELECT round(avg(octet_length(explanation::text)))::int FROM classification) AS explanation_bytes`,
       );
       if (check.rollup !== check.raw)
         throw new Error(`rollups ${check.rollup} ≠ classifications ${check.raw}`);
@@ -312,6 +292,10 @@ async function main(): Promise<void> {
       line(
         'baseline: bare COPY into an indexed table',
         `${rate(TOTAL, copyMs)}  (best round ${best('copy')})`,
+      );
+      line(
+        'workload',
+        `posts of ${check.text_bytes} bytes, explanations of ${check.explanation_bytes} bytes on average`,
       );
       line('ingest / COPY', `${(ingestRate / copyRate).toFixed(3)}`);
       line('two runs at once (aggregate)', rate(parallel, parallelMs));

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -8,6 +9,8 @@ import {
   type PostClassifier,
 } from '../classification/post-classifier.js';
 import type { StanceConfig } from '../classification/stance-config.js';
+import { AppConfig } from '../config/app-config.js';
+import { copyRows } from '../database/copy-rows.js';
 import { returningRows } from '../database/returning-rows.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { applyRollupDeltas, type RollupDelta } from '../series/rollup.repository.js';
@@ -77,6 +80,23 @@ interface ExistingPost {
 
 const RAW_LIMIT = 64 * 1024;
 
+const CLASSIFICATION_COLUMNS = [
+  'topic_id',
+  'lexicon_version',
+  'post_id',
+  'classifier_version',
+  'stance',
+  'stance_score',
+  'confidence',
+  'sentiment',
+  'sentiment_label',
+  'explanation',
+  'post_created_at',
+  'source',
+  'lang',
+  'is_repost',
+] as const;
+
 /**
  * Stores pages of normalised posts exactly once: posts are upserted by (source, external id), each new post
  * is classified for every topic it matches, and rollups, cursor and run counters change in the same
@@ -90,6 +110,7 @@ export class IngestionService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(POST_CLASSIFIER) private readonly classifier: PostClassifier,
     private readonly runs: RunsService,
+    private readonly config: AppConfig,
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
@@ -127,7 +148,12 @@ export class IngestionService {
 
     // Insert first: on a page of new posts (the usual case) one statement settles every post, and only the
     // posts that were already stored are looked up, to tell an edit or a deletion from a re-fetch.
-    const insertedIds = await this.insertPosts(m, posts);
+    const insertion = this.insertPosts(m, posts);
+    // While PostgreSQL inserts the page, classify it here: the two run on different cores instead of one after
+    // the other. Scores of posts that turn out to be stored already are dropped (a re-fetched page wastes them).
+    await setImmediate();
+    const scored = this.classifyPage(posts, topics, batch.originTopicId);
+    const insertedIds = await insertion;
     out.inserted = insertedIds.size;
     for (const k of insertedIds.keys()) {
       const source = k.slice(0, k.indexOf('\u0000'));
@@ -146,7 +172,7 @@ export class IngestionService {
       else out.duplicates++;
     }
     const deltas: RollupDelta[] = [];
-    out.classified = await this.classifyNew(m, fresh, insertedIds, topics, batch.originTopicId, deltas);
+    out.classified = await this.storeClassifications(m, fresh, insertedIds, scored, deltas);
     out.updated = await this.applyChanges(m, changed, topics, deltas);
     for (const { post } of changed) {
       updatedBySource.set(post.source, (updatedBySource.get(post.source) ?? 0) + 1);
@@ -204,61 +230,77 @@ export class IngestionService {
       `INSERT INTO post (source, external_id, url, author_id, author_handle, text, lang, created_at, edited_at, deleted_at,
                          is_repost, repost_of, is_reply, reply_to, is_quote, quote_of, hashtags, engagement, content_hash)
        SELECT k.source, k.external_id, k.url, k.author_id, k.author_handle, k.text, k.lang, k.created_at, k.edited_at, k.deleted_at,
-              k.is_repost, k.repost_of, k.is_reply, k.reply_to, k.is_quote, k.quote_of,
-              ARRAY(SELECT jsonb_array_elements_text(k.hashtags)), k.engagement, k.content_hash
+              k.is_repost, k.repost_of, k.is_reply, k.reply_to, k.is_quote, k.quote_of, k.hashtags::text[], k.engagement, k.content_hash
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[],
                      $9::timestamptz[], $10::timestamptz[], $11::bool[], $12::text[], $13::bool[], $14::text[], $15::bool[],
-                     $16::text[], $17::jsonb[], $18::jsonb[], $19::text[])
+                     $16::text[], $17::text[], $18::jsonb[], $19::text[])
            AS k(source, external_id, url, author_id, author_handle, text, lang, created_at, edited_at, deleted_at,
                 is_repost, repost_of, is_reply, reply_to, is_quote, quote_of, hashtags, engagement, content_hash)
        ON CONFLICT ON CONSTRAINT post_source_external_uq DO NOTHING
        RETURNING id, source, external_id`,
       [
-        posts.map((p) => p.source),
-        posts.map((p) => p.externalId),
-        posts.map((p) => p.url),
-        posts.map((p) => p.authorId),
-        posts.map((p) => p.authorHandle),
-        posts.map((p) => (p.deletedAt ? '' : p.text)),
-        posts.map((p) => p.lang),
-        posts.map((p) => p.createdAt.toISOString()),
-        posts.map((p) => p.editedAt?.toISOString() ?? null),
-        posts.map((p) => p.deletedAt?.toISOString() ?? null),
-        posts.map((p) => p.isRepost),
-        posts.map((p) => p.repostOf),
-        posts.map((p) => p.isReply),
-        posts.map((p) => p.replyTo),
-        posts.map((p) => p.isQuote),
-        posts.map((p) => p.quoteOf),
-        posts.map((p) => JSON.stringify(p.hashtags)),
-        posts.map((p) => JSON.stringify(p.engagement)),
-        posts.map((p) => p.contentHash),
+        arrayLiteral(posts.map((p) => p.source)),
+        arrayLiteral(posts.map((p) => p.externalId)),
+        arrayLiteral(posts.map((p) => p.url)),
+        arrayLiteral(posts.map((p) => p.authorId)),
+        arrayLiteral(posts.map((p) => p.authorHandle)),
+        arrayLiteral(posts.map((p) => (p.deletedAt ? '' : p.text))),
+        arrayLiteral(posts.map((p) => p.lang)),
+        arrayLiteral(posts.map((p) => p.createdAt.toISOString())),
+        arrayLiteral(posts.map((p) => p.editedAt?.toISOString() ?? null)),
+        arrayLiteral(posts.map((p) => p.deletedAt?.toISOString() ?? null)),
+        arrayLiteral(posts.map((p) => (p.isRepost ? 't' : 'f'))),
+        arrayLiteral(posts.map((p) => p.repostOf)),
+        arrayLiteral(posts.map((p) => (p.isReply ? 't' : 'f'))),
+        arrayLiteral(posts.map((p) => p.replyTo)),
+        arrayLiteral(posts.map((p) => (p.isQuote ? 't' : 'f'))),
+        arrayLiteral(posts.map((p) => p.quoteOf)),
+        arrayLiteral(posts.map((p) => arrayLiteral(p.hashtags))),
+        arrayLiteral(posts.map((p) => JSON.stringify(p.engagement))),
+        arrayLiteral(posts.map((p) => p.contentHash)),
       ],
     );
     for (const r of rows) ids.set(key(r.source, r.external_id), Number(r.id));
     return ids;
   }
 
-  /** Classifies each newly inserted, live post for every topic (and lexicon version) it belongs to. */
-  private async classifyNew(
-    m: EntityManager,
-    posts: NormalisedPost[],
-    ids: Map<string, number>,
+  /** Scores each live post of a page for every topic (and lexicon version) it belongs to, by post key. */
+  private classifyPage(
+    posts: readonly NormalisedPost[],
     topics: TopicModel[],
     originTopicId: number | undefined,
-    deltas: RollupDelta[],
-  ): Promise<number> {
-    const rows: ClassificationRow[] = [];
+  ): Map<string, ScoredFor[]> {
+    const scored = new Map<string, ScoredFor[]>();
     for (const p of posts) {
-      const id = ids.get(key(p.source, p.externalId));
-      if (id === undefined || p.deletedAt) continue;
+      if (p.deletedAt) continue;
+      const results: ScoredFor[] = [];
       for (const t of topics) {
         const belongs = t.id === originTopicId ? t.query.admits(p) : t.query.matches(p);
         if (!belongs) continue;
         for (const v of t.versions) {
-          rows.push(classificationRow(t.id, v.version, id, p, this.classifier.classify(p, v.stance)));
+          results.push({ topicId: t.id, version: v.version, result: this.classifier.classify(p, v.stance) });
         }
       }
+      if (results.length) scored.set(key(p.source, p.externalId), results);
+    }
+    return scored;
+  }
+
+  /** Stores the scores of the posts this page inserted; returns the number of classification rows. */
+  private async storeClassifications(
+    m: EntityManager,
+    fresh: readonly NormalisedPost[],
+    ids: Map<string, number>,
+    scored: Map<string, ScoredFor[]>,
+    deltas: RollupDelta[],
+  ): Promise<number> {
+    const rows: ClassificationRow[] = [];
+    for (const p of fresh) {
+      const k = key(p.source, p.externalId);
+      const id = ids.get(k);
+      if (id === undefined) continue;
+      for (const s of scored.get(k) ?? [])
+        rows.push(classificationRow(s.topicId, s.version, id, p, s.result));
     }
     await this.insertClassifications(m, rows);
     for (const r of rows) deltas.push(deltaOf(r, 1));
@@ -325,34 +367,44 @@ export class IngestionService {
   }
 
   private async insertClassifications(m: EntityManager, rows: ClassificationRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    if (!this.config.embedded) {
+      // Every row belongs to a post this transaction just inserted, or whose rows it just deleted: nothing can
+      // conflict, so the rows go straight in with COPY.
+      await copyRows(
+        m,
+        'classification',
+        CLASSIFICATION_COLUMNS,
+        rows.map((r) => [
+          r.topicId,
+          r.lexiconVersion,
+          r.postId,
+          this.classifier.version,
+          r.result.stance,
+          r.result.stanceScore,
+          r.result.confidence,
+          r.result.sentiment,
+          r.result.sentimentLabel,
+          r.result.explanation,
+          r.postCreatedAt,
+          r.source,
+          r.lang,
+          r.isRepost,
+        ]),
+      );
+      return;
+    }
     const CHUNK = 5000;
     for (let i = 0; i < rows.length; i += CHUNK) {
-      const c = rows.slice(i, i + CHUNK);
       await m.query(
-        `INSERT INTO classification (topic_id, lexicon_version, post_id, classifier_version, stance, stance_score, confidence,
-                                     sentiment, sentiment_label, explanation, post_created_at, source, lang, is_repost)
-         SELECT k.topic_id, k.lexicon_version, k.post_id, $4, k.stance, k.stance_score, k.confidence, k.sentiment,
+        `INSERT INTO classification (${CLASSIFICATION_COLUMNS.join(', ')})
+         SELECT k.topic_id, k.lexicon_version, k.post_id, $2, k.stance, k.stance_score, k.confidence, k.sentiment,
                 k.sentiment_label, k.explanation, k.post_created_at, k.source, k.lang, k.is_repost
-           FROM unnest($1::bigint[], $2::int[], $3::bigint[], $5::text[], $6::real[], $7::real[], $8::real[],
-                       $9::text[], $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[], $14::bool[])
-             AS k(topic_id, lexicon_version, post_id, stance, stance_score, confidence, sentiment, sentiment_label,
-                  explanation, post_created_at, source, lang, is_repost)`,
-        [
-          c.map((r) => r.topicId),
-          c.map((r) => r.lexiconVersion),
-          c.map((r) => r.postId),
-          this.classifier.version,
-          c.map((r) => r.result.stance),
-          c.map((r) => r.result.stanceScore),
-          c.map((r) => r.result.confidence),
-          c.map((r) => r.result.sentiment),
-          c.map((r) => r.result.sentimentLabel),
-          c.map((r) => JSON.stringify(r.result.explanation)),
-          c.map((r) => r.postCreatedAt.toISOString()),
-          c.map((r) => r.source),
-          c.map((r) => r.lang),
-          c.map((r) => r.isRepost),
-        ],
+           FROM json_to_recordset($1::json)
+             AS k(topic_id bigint, lexicon_version int, post_id bigint, stance text, stance_score real, confidence real,
+                  sentiment real, sentiment_label text, explanation jsonb, post_created_at timestamptz, source text,
+                  lang text, is_repost bool)`,
+        [classificationsJson(rows.slice(i, i + CHUNK)), this.classifier.version],
       );
     }
   }
@@ -406,6 +458,12 @@ export class IngestionService {
   }
 }
 
+interface ScoredFor {
+  topicId: number;
+  version: number;
+  result: ClassificationResult;
+}
+
 interface ClassificationRow {
   topicId: number;
   lexiconVersion: number;
@@ -447,6 +505,30 @@ function classificationRow(
   };
 }
 
+/**
+ * A chunk of classification rows as one JSON document (embedded PGlite, which has no COPY). Explanations are nested JSON: serialising the whole
+ * chunk once is several times cheaper than escaping each explanation into a `jsonb[]` array literal.
+ */
+function classificationsJson(rows: readonly ClassificationRow[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      topic_id: r.topicId,
+      lexicon_version: r.lexiconVersion,
+      post_id: r.postId,
+      stance: r.result.stance,
+      stance_score: r.result.stanceScore,
+      confidence: r.result.confidence,
+      sentiment: r.result.sentiment,
+      sentiment_label: r.result.sentimentLabel,
+      explanation: r.result.explanation,
+      post_created_at: r.postCreatedAt.toISOString(),
+      source: r.source,
+      lang: r.lang,
+      is_repost: r.isRepost,
+    })),
+  );
+}
+
 function fromStored(o: StoredClassification): ClassificationRow {
   return {
     topicId: Number(o.topic_id),
@@ -480,6 +562,20 @@ function deltaOf(r: ClassificationRow, sign: 1 | -1): RollupDelta {
     sentiment: Math.fround(r.result.sentiment),
     sign,
   };
+}
+
+/**
+ * A PostgreSQL array literal of text elements, each quoted and escaped. Built here in one pass: the driver's
+ * own array encoding escapes element by element and costs more than the INSERT it feeds.
+ */
+function arrayLiteral(values: readonly (string | null)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    out += v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`;
+  }
+  return `${out}}`;
 }
 
 function key(source: string, externalId: string): string {

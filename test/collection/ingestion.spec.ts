@@ -98,6 +98,49 @@ describe('ingestion: exactly-once storage, classification and rollups', () => {
     expect(raw.support + raw.oppose + raw.neutral).toBe(3);
   });
 
+  it('stores awkward text, hashtags and explanations exactly as given', async () => {
+    // Quotes, backslashes, braces, commas, tabs, line breaks, NUL-free control text, "NULL" and empty
+    // strings: each must survive the array literals and the COPY stream unchanged.
+    const text = 'He said "back to work" \\ {not} fair, not safe\tNULL\r\nline two \\N #juniorcontract 🩺';
+    // An archive's own source name is user data too, and is copied into every classification row.
+    const source = 'archive:a\\b\tc "d"';
+    const post = makePost({
+      source,
+      externalId: 'awkward "1"\\',
+      text,
+      authorHandle: 'NULL',
+      authorId: '',
+      url: 'https://example.org/a?b="c"&d={e}',
+      lang: null,
+      hashtags: ['juniorcontract', 'a,b', 'c"d', 'e\\f', 'NULL', '{x}'],
+      engagement: { likes: 3, note: 'tab\there "quoted"' } as unknown as Record<string, number>,
+      repostOf: 'x\\y',
+    });
+    const out = await ingestion.ingest({ posts: [post], originTopicId: topicId });
+    expect(out).toMatchObject({ inserted: 1, classified: 1 });
+    const [row] = await t.db.query(
+      `SELECT p.external_id, p.text, p.author_handle, p.author_id, p.url, p.lang, p.hashtags, p.engagement, p.repost_of,
+              c.explanation
+         FROM post p JOIN classification c ON c.post_id = p.id AND c.source = p.source
+        WHERE p.source = $1 AND p.external_id = $2`,
+      [source, post.externalId],
+    );
+    expect(row).toEqual({
+      external_id: post.externalId,
+      text,
+      author_handle: 'NULL',
+      author_id: '',
+      url: post.url,
+      lang: null,
+      hashtags: post.hashtags,
+      engagement: post.engagement,
+      repost_of: 'x\\y',
+      explanation: expect.any(Array),
+    });
+    // The explanation went through the COPY stream (or JSON) intact: the quoted cue is named in it.
+    expect((row.explanation as { text: string }[]).map((e) => e.text)).toContain('back to work');
+  });
+
   it('an edit re-scores in place and a deletion leaves the counts and blanks the text', async () => {
     await ingestion.ingest({
       posts: [makePost({ externalId: 'e1', text: 'Doctors deserve better #juniorcontract #notfairnotsafe' })],
