@@ -74,6 +74,33 @@ function makePosts(n: number, seed: string): NormalisedPost[] {
   return posts;
 }
 
+/**
+ * CPU time so far of this process and of the PostgreSQL backends serving the bench database (read from /proc
+ * when the server runs on this machine; 0 otherwise). Unlike wall time, it barely moves when other work shares
+ * the machine, so it shows where a page's time goes.
+ */
+async function cpuNow(db: DataSource): Promise<{ node: number; server: number }> {
+  const usage = process.cpuUsage();
+  const node = (usage.user + usage.system) / 1000;
+  const rows: { pid: number }[] = await db.query(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'`,
+  );
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime and stime, in clock ticks
+    } catch {
+      return { node, server: 0 };
+    }
+  }
+  return { node, server: (ticks * 1000) / CLOCK_TICKS_PER_SECOND };
+}
+
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat times. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 async function admin<T>(task: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: serverUrl });
   await c.connect();
@@ -214,6 +241,9 @@ async function main(): Promise<void> {
       const measured = pages.slice(WARMUP_PAGES);
       const perRound = Math.ceil(measured.length / ROUNDS);
       let classified = 0;
+      let nodeCpuMs = 0;
+      let serverCpuMs = 0;
+      const db = app.get(DataSource);
       let ingestMs = 0;
       let copyMs = 0;
       const rounds: { ingest: number; copy: number }[] = [];
@@ -222,6 +252,7 @@ async function main(): Promise<void> {
         const n = chunk.reduce((sum, p) => sum + p.length, 0);
         if (n === 0) break;
         global.gc?.();
+        const cpuBefore = await cpuNow(db);
         const started = performance.now();
         for (const [i, page] of chunk.entries()) {
           const out = await ingestion.ingest({
@@ -235,6 +266,9 @@ async function main(): Promise<void> {
           classified += out.classified;
         }
         const ingested = performance.now() - started;
+        const cpuAfter = await cpuNow(db);
+        nodeCpuMs += cpuAfter.node - cpuBefore.node;
+        serverCpuMs += cpuAfter.server - cpuBefore.server;
         global.gc?.();
         const copied = await baseline.copy(chunk.flat());
         ingestMs += ingested;
@@ -264,7 +298,6 @@ async function main(): Promise<void> {
       const parallelMs = performance.now() - parallelStarted;
       const parallel = streams.reduce((n, st) => n + st.length, 0);
 
-      const db = app.get(DataSource);
       const [check] = await db.query(
         `SELECT (SELECT COALESCE(sum(support + oppose + neutral), 0)::int FROM rollup) AS rollup,
                 (SELECT count(*)::int FROM classification) AS raw,
@@ -297,6 +330,13 @@ async function main(): Promise<void> {
         'workload',
         `posts of ${check.text_bytes} bytes, explanations of ${check.explanation_bytes} bytes on average`,
       );
+      if (serverCpuMs > 0) {
+        const per = (ms: number) => `${((ms / TOTAL) * 1000).toFixed(1)} ms`;
+        line(
+          'CPU per 1,000 posts (steadier under load)',
+          `Node ${per(nodeCpuMs)}, PostgreSQL backends ${per(serverCpuMs)}`,
+        );
+      }
       line('ingest / COPY', `${(ingestRate / copyRate).toFixed(3)}`);
       line('two runs at once (aggregate)', rate(parallel, parallelMs));
       line('replay of committed pages (all duplicates)', rate(replayed, replayMs));
