@@ -43,7 +43,7 @@ export class StanceView {
 }
 
 export class ClassifierVersionView {
-  @ApiProperty({ example: 'groundswell-1.0.0+v7502-a1890-p2100-s160-e185' }) classifier!: string;
+  @ApiProperty({ example: 'groundswell-1.1.0+v7502-a706-p256-s134-e158-m6' }) classifier!: string;
   @ApiPropertyOptional({ example: 3, description: "The topic's lexicon (stance configuration) version." })
   lexicon?: number;
 }

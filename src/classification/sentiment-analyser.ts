@@ -1,4 +1,5 @@
 import type { Lexicon } from './lexicon.js';
+import { markMuted, MUTED_MODIFIER } from './neutral-contexts.js';
 import { ScratchBytes, ScratchInts } from './scratch.js';
 import type { Token } from './tokenizer.js';
 import { BOOSTER_PHRASES, CONTRAST_WORDS, SARCASM_MARKERS } from './word-lists.js';
@@ -29,12 +30,15 @@ const ALPHA = 15;
 export const LABEL_THRESHOLD = 0.05;
 const CLAUSE_OF = new ScratchInts();
 const NEGATED = new ScratchBytes();
+const QUESTIONS = new ScratchBytes();
 
 const CONTRAST = new Set(CONTRAST_WORDS);
 /** Conjunctions that open a clause of their own, with its own subject ("…because Hunt lied"). */
 const CLAUSE_BREAKS = new Set(['because', 'cos', 'cuz', 'while', 'whilst', 'unless']);
 const SENTENCE_END = new Set(['.', '!', '?', '…', '\n']);
 const ELONGATED = /(\p{L})\1\1/u;
+/** The last character drawn out: ":)))", "<333", "XDDD". */
+const DRAWN_OUT_END = /(.)\1+$/u;
 const NEGATION_EXCEPTIONS = new Set(['not only', 'no doubt', 'no wonder', 'nothing but']);
 /** Laughter, interjections and emoji say how the poster feels whatever comes before them: never negated. */
 const NOT_NEGATABLE = new Set(
@@ -230,7 +234,7 @@ export interface SentimentItem {
   index: number;
   text: string;
   valence: number;
-  rule: 'lexicon' | 'emoji' | 'emoticon';
+  rule: 'lexicon' | 'emoji' | 'emoticon' | 'why-question';
   modifiers: string[];
   /**
    * For stance: negation reverses blame as fully as praise ("the juniors aren't the problem" defends them),
@@ -286,6 +290,14 @@ export function analyseSentiment(
     if (t.title && t.lower !== 'i' && !t.lower.startsWith("i'")) titled++;
   }
   const titleCase = words >= 4 && titled / words > 0.4;
+  let questions: Uint8Array | undefined;
+  for (const c of clauses) {
+    if (!c.question) continue;
+    questions ??= QUESTIONS.take(n);
+    questions.fill(1, c.start, c.end);
+  }
+  // Check-in venues and the words of a request for information count nothing (neutral-contexts.ts).
+  const muted = markMuted(tokens, questions, lex, valenceOf);
   const items: SentimentItem[] = [];
   let sum = 0;
 
@@ -306,7 +318,10 @@ export function analyseSentiment(
         continue;
       }
       const idiom = info.idioms ? matchIdiom(tokens, i, info.idioms) : undefined;
-      if (idiom) {
+      if (t.lower === 'why' && isWhyChallenge(tokens, i, clauses, clauseOf)) {
+        valence = WHY_CHALLENGE;
+        rule = 'why-question';
+      } else if (idiom) {
         valence = IDIOMS[idiom.join(' ')];
         span = idiom.length;
         text = tokens
@@ -333,10 +348,24 @@ export function analyseSentiment(
       valence = lex.emoji.get(t.text);
       rule = 'emoji';
     } else if (t.kind === 'emoticon') {
-      valence = lex.words.get(t.text) ?? lex.words.get(t.text.toLowerCase());
+      valence = emoticonValence(t.text, lex);
       rule = 'emoticon';
     }
     if (valence === undefined || valence === 0) {
+      i += span - 1;
+      continue;
+    }
+    if (muted[i] !== 0) {
+      // Shown, so that the explanation says why it counted nothing.
+      items.push({
+        index: i,
+        text,
+        valence: 0,
+        rule,
+        modifiers: [MUTED_MODIFIER[muted[i]]],
+        clause: clauseOf[i],
+        stanceValence: 0,
+      });
       i += span - 1;
       continue;
     }
@@ -428,6 +457,19 @@ export function analyseSentiment(
     label: compound >= LABEL_THRESHOLD ? 'positive' : compound <= -LABEL_THRESHOLD ? 'negative' : 'neutral',
     sarcastic,
   };
+}
+
+/** An emoticon's valence; a drawn-out one (":)))", "<333", "XDDD") reads as its base form. */
+function emoticonValence(text: string, lex: Lexicon): number | undefined {
+  const v = lex.words.get(text) ?? lex.words.get(text.toLowerCase());
+  if (v !== undefined || text.length < 3) return v;
+  const base = text.replace(DRAWN_OUT_END, '$1');
+  return base === text ? undefined : (lex.words.get(base) ?? lex.words.get(base.toLowerCase()));
+}
+
+/** A word's lexicon valence (for the rules that mute words in context). */
+function valenceOf(t: Token, lex: Lexicon): number | undefined {
+  return infoOf(t, lex).valence;
 }
 
 export function normalise(sum: number): number {
@@ -622,6 +664,24 @@ function reverseIronicPraise(items: SentimentItem[], tokens: Token[], clauses: C
     }
   }
   return change;
+}
+
+/**
+ * "Why …?" asks someone to justify themselves: a challenge, mildly negative ("Why haven't you upgraded your
+ * browser?", "Why do people still use fax machines?"). It counts as a word of its own.
+ */
+const WHY_CHALLENGE = -1.2;
+/** "Why yes", "why not", "why hello": no challenge. */
+const WHY_NO_CHALLENGE = new Set(['yes', 'not', 'no', 'hello', 'hi', 'thank', 'thanks']);
+
+/** "why" opening a question (or after a vocative: "Oh @anonymous, why must you…"). */
+function isWhyChallenge(tokens: Token[], i: number, clauses: Clause[], clauseOf: Int32Array): boolean {
+  const c = clauseOf[i];
+  if (c < 0 || !clauses[c].question) return false;
+  const next = tokens[i + 1];
+  if (!next || next.kind !== 'word' || WHY_NO_CHALLENGE.has(next.lower)) return false;
+  const prev = tokens[i - 1];
+  return !prev || prev.kind === 'mention' || prev.kind === 'punct' || prev.kind === 'url';
 }
 
 function sentenceLength(clauses: Clause[], c: number): number {

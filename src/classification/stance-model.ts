@@ -387,7 +387,8 @@ export function scoreStance(a: SentimentAnalysis, model: StanceModel, scan: Phra
     // ("on strike again 🙄") it is the poster's own verdict.
     const ironyApplied = a.items.some((item) => item.modifiers.includes('sarcasm'));
     for (const item of a.items) {
-      if (covered[item.index]) continue;
+      // Words a context muted (a check-in's venue, a request for information) aim at nothing.
+      if (covered[item.index] || item.stanceValence === 0) continue;
       // The eye-roll that makes the post ironic has done its work by reversing the praise.
       if (ironyApplied && item.rule === 'emoji' && SARCASM_EMOJI.has(item.text)) continue;
       const aim = aimAt(item, mentions, a);

@@ -167,6 +167,20 @@ export const EMOJI: Readonly<Record<string, number>> = {
   '🫶': 2.5, '❣': 2.3, '♥': 2.6, '😹': 1.8, '😺': 1.8, '😸': 2.0, '🙃': -0.4,
 };
 
+/**
+ * Emoticons the VADER lexicon lacks, rated like their nearest VADER neighbours (":)" 2.0, ":p" 1.0, ":(" -1.9,
+ * ":/" -1.4). Longer forms ("<333", ":)))", "XDDD") are read as their base.
+ */
+export const EMOTICONS: Readonly<Record<string, number>> = {
+  '^_^': 2.0,
+  '^^': 1.8,
+  ';p': 1.0,
+  ';P': 1.0,
+  '=(': -1.9,
+  '=/': -1.4,
+  '-_-': -1.3,
+};
+
 /** Words that strengthen (positive) or soften (negative) the sentiment word after them. */
 // prettier-ignore
 export const BOOSTERS: Readonly<Record<string, number>> = {

@@ -131,6 +131,6 @@ describe('rule directions', () => {
   });
 
   it('a version names the rules and the lexicon data', () => {
-    expect(classifier.version).toMatch(/^groundswell-\d+\.\d+\.\d+\+v\d+-a\d+-p\d+-s\d+-e\d+$/);
+    expect(classifier.version).toMatch(/^groundswell-\d+\.\d+\.\d+\+v\d+-a\d+-p\d+-s\d+-e\d+-m\d+$/);
   });
 });
