@@ -254,28 +254,37 @@ export class RescoreService implements OnApplicationBootstrap, BeforeApplication
     const results = posts.map((p) =>
       this.classifier.classify({ text: p.text, hashtags: p.hashtags }, compiled),
     );
+    // One JSON document for the batch: the driver's escaping of each explanation into a jsonb[] literal would
+    // cost more than the insert (see IngestionService).
     const rows: { post_id: string }[] = await m.query(
       `INSERT INTO classification (topic_id, lexicon_version, post_id, classifier_version, stance, stance_score, confidence,
                                    sentiment, sentiment_label, explanation, post_created_at, source, lang, is_repost)
-       SELECT $1, $2, * FROM unnest($3::bigint[], $4::text[], $5::text[], $6::real[], $7::real[], $8::real[], $9::text[],
-                                    $10::jsonb[], $11::timestamptz[], $12::text[], $13::text[], $14::bool[])
+       SELECT $1, $2, k.post_id, $3, k.stance, k.stance_score, k.confidence, k.sentiment, k.sentiment_label,
+              k.explanation, k.post_created_at, k.source, k.lang, k.is_repost
+         FROM json_to_recordset($4::json)
+           AS k(post_id bigint, stance text, stance_score real, confidence real, sentiment real, sentiment_label text,
+                explanation jsonb, post_created_at timestamptz, source text, lang text, is_repost bool)
        ON CONFLICT ON CONSTRAINT classification_pk DO NOTHING
        RETURNING post_id`,
       [
         topicId,
         version,
-        posts.map((p) => p.id),
-        posts.map(() => this.classifier.version),
-        results.map((r) => r.stance),
-        results.map((r) => r.stanceScore),
-        results.map((r) => r.confidence),
-        results.map((r) => r.sentiment),
-        results.map((r) => r.sentimentLabel),
-        results.map((r) => JSON.stringify(r.explanation)),
-        posts.map((p) => new Date(p.post_created_at).toISOString()),
-        posts.map((p) => p.source),
-        posts.map((p) => p.lang),
-        posts.map((p) => p.is_repost),
+        this.classifier.version,
+        JSON.stringify(
+          posts.map((p, i) => ({
+            post_id: p.id,
+            stance: results[i].stance,
+            stance_score: results[i].stanceScore,
+            confidence: results[i].confidence,
+            sentiment: results[i].sentiment,
+            sentiment_label: results[i].sentimentLabel,
+            explanation: results[i].explanation,
+            post_created_at: new Date(p.post_created_at).toISOString(),
+            source: p.source,
+            lang: p.lang,
+            is_repost: p.is_repost,
+          })),
+        ),
       ],
     );
     const insertedIds = new Set(rows.map((r) => String(r.post_id)));

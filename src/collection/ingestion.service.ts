@@ -506,8 +506,9 @@ function classificationRow(
 }
 
 /**
- * A chunk of classification rows as one JSON document (embedded PGlite, which has no COPY). Explanations are nested JSON: serialising the whole
- * chunk once is several times cheaper than escaping each explanation into a `jsonb[]` array literal.
+ * A chunk of classification rows as one JSON document (for embedded PGlite, which has no COPY). Explanations
+ * are nested JSON: serialising the whole chunk once is several times cheaper than escaping each explanation
+ * into a `jsonb[]` array literal.
  */
 function classificationsJson(rows: readonly ClassificationRow[]): string {
   return JSON.stringify(
