@@ -1,6 +1,6 @@
 import type { Lexicon } from './lexicon.js';
 import { ScratchBytes } from './scratch.js';
-import type { Token } from './tokenizer.js';
+import { endsSentence, SENTENCE_END, type Token } from './tokenizer.js';
 
 /**
  * Places where a word of the lexicon is not the poster's sentiment, so that it counts nothing: the venue or game
@@ -26,7 +26,6 @@ export const MUTED_MODIFIER: readonly string[] = ['', 'check-in', 'info-request'
 export const STRONG_VALENCE = 2.5;
 
 const MUTED = new ScratchBytes();
-const SENTENCE_END = new Set(['.', '!', '?', '…', '\n']);
 /**
  * Words that open a question asking for information: auxiliaries and wh-words. Not "why", which challenges
  * (`isWhyChallenge` in sentiment-analyser.ts).
@@ -138,10 +137,4 @@ function markInfoRequests(
       if (t.kind === 'word' && muted[k] === Muted.None && valenceOf(t, lex)) muted[k] = Muted.InfoRequest;
     }
   }
-}
-
-function endsSentence(t: Token): boolean {
-  return (
-    t.kind === 'punct' && (SENTENCE_END.has(t.lower[0]) || t.lower.includes('?') || t.lower.includes('!'))
-  );
 }

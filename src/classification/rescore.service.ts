@@ -11,8 +11,15 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { IngestionService } from '../collection/ingestion.service.js';
 import { RunsService } from '../collection/runs.service.js';
 import { AppConfig } from '../config/app-config.js';
-import { applyRollupDeltas, rebuildRollups, type RollupDelta } from '../series/rollup.repository.js';
+import { applyRollupDeltas, rebuildRollups } from '../series/rollup.repository.js';
 import { StanceChangeNotifier } from '../topics/stance-change-notifier.js';
+import {
+  CLASSIFICATION_COLUMNS,
+  type ClassificationRow,
+  classificationsJson,
+  rollupDeltaOf,
+  SELECT_CLASSIFICATIONS_FROM_JSON,
+} from './classification-rows.js';
 import { POST_CLASSIFIER, type PostClassifier } from './post-classifier.js';
 import type { StanceConfig } from './stance-config.js';
 
@@ -251,58 +258,24 @@ export class RescoreService implements OnApplicationBootstrap, BeforeApplication
     posts: StoredPost[],
     compiled: ReturnType<PostClassifier['compile']>,
   ): Promise<number> {
-    const results = posts.map((p) =>
-      this.classifier.classify({ text: p.text, hashtags: p.hashtags }, compiled),
-    );
-    // One JSON document for the batch: the driver's escaping of each explanation into a jsonb[] literal would
-    // cost more than the insert (see IngestionService).
+    const batch: ClassificationRow[] = posts.map((p) => ({
+      topicId,
+      lexiconVersion: version,
+      postId: p.id,
+      result: this.classifier.classify({ text: p.text, hashtags: p.hashtags }, compiled),
+      postCreatedAt: new Date(p.post_created_at),
+      source: p.source,
+      lang: p.lang,
+      isRepost: p.is_repost,
+    }));
     const rows: { post_id: string }[] = await m.query(
-      `INSERT INTO classification (topic_id, lexicon_version, post_id, classifier_version, stance, stance_score, confidence,
-                                   sentiment, sentiment_label, explanation, post_created_at, source, lang, is_repost)
-       SELECT $1, $2, k.post_id, $3, k.stance, k.stance_score, k.confidence, k.sentiment, k.sentiment_label,
-              k.explanation, k.post_created_at, k.source, k.lang, k.is_repost
-         FROM json_to_recordset($4::json)
-           AS k(post_id bigint, stance text, stance_score real, confidence real, sentiment real, sentiment_label text,
-                explanation jsonb, post_created_at timestamptz, source text, lang text, is_repost bool)
+      `INSERT INTO classification (${CLASSIFICATION_COLUMNS.join(', ')}) ${SELECT_CLASSIFICATIONS_FROM_JSON}
        ON CONFLICT ON CONSTRAINT classification_pk DO NOTHING
        RETURNING post_id`,
-      [
-        topicId,
-        version,
-        this.classifier.version,
-        JSON.stringify(
-          posts.map((p, i) => ({
-            post_id: p.id,
-            stance: results[i].stance,
-            stance_score: results[i].stanceScore,
-            confidence: results[i].confidence,
-            sentiment: results[i].sentiment,
-            sentiment_label: results[i].sentimentLabel,
-            explanation: results[i].explanation,
-            post_created_at: new Date(p.post_created_at).toISOString(),
-            source: p.source,
-            lang: p.lang,
-            is_repost: p.is_repost,
-          })),
-        ),
-      ],
+      [classificationsJson(batch), this.classifier.version],
     );
     const insertedIds = new Set(rows.map((r) => String(r.post_id)));
-    const deltas: RollupDelta[] = [];
-    posts.forEach((p, i) => {
-      if (!insertedIds.has(String(p.id))) return;
-      deltas.push({
-        topicId,
-        lexiconVersion: version,
-        postCreatedAt: new Date(p.post_created_at),
-        source: p.source,
-        lang: p.lang,
-        isRepost: p.is_repost,
-        stance: results[i].stance,
-        sentiment: Math.fround(results[i].sentiment),
-        sign: 1,
-      });
-    });
+    const deltas = batch.filter((r) => insertedIds.has(String(r.postId))).map((r) => rollupDeltaOf(r, 1));
     await applyRollupDeltas(m, deltas);
     return insertedIds.size;
   }

@@ -1,7 +1,7 @@
 import type { Lexicon } from './lexicon.js';
 import { markMuted, MUTED_MODIFIER } from './neutral-contexts.js';
 import { ScratchBytes, ScratchInts } from './scratch.js';
-import type { Token } from './tokenizer.js';
+import { endsSentence, type Token } from './tokenizer.js';
 import { BOOSTER_PHRASES, CONTRAST_WORDS, SARCASM_MARKERS } from './word-lists.js';
 
 /** Empirical constants from Hutto & Gilbert (2014): booster step, capitals step, negation factor. */
@@ -35,7 +35,6 @@ const QUESTIONS = new ScratchBytes();
 const CONTRAST = new Set(CONTRAST_WORDS);
 /** Conjunctions that open a clause of their own, with its own subject ("…because Hunt lied"). */
 const CLAUSE_BREAKS = new Set(['because', 'cos', 'cuz', 'while', 'whilst', 'unless']);
-const SENTENCE_END = new Set(['.', '!', '?', '…', '\n']);
 const ELONGATED = /(\p{L})\1\1/u;
 /** The last character drawn out: ":)))", "<333", "XDDD". */
 const DRAWN_OUT_END = /(.)\1+$/u;
@@ -502,7 +501,7 @@ function segmentClauses(tokens: Token[]): { clauses: Clause[]; clauseOf: Int32Ar
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     if (t.kind === 'punct') {
-      if (SENTENCE_END.has(t.lower[0]) || t.lower.includes('?') || t.lower.includes('!')) {
+      if (endsSentence(t)) {
         endSentence(t.lower.includes('?'));
       } else close();
       inHashtag = false;
@@ -704,10 +703,7 @@ function isExcitedStatement(tokens: Token[]): boolean {
 function startsSentence(tokens: Token[], i: number): boolean {
   for (let j = i - 1; j >= 0; j--) {
     const t = tokens[j];
-    if (t.kind === 'punct')
-      return (
-        SENTENCE_END.has(t.lower[0]) || t.lower.includes('!') || t.lower.includes('?') || t.lower === ':'
-      );
+    if (t.kind === 'punct') return endsSentence(t) || t.lower === ':';
     if (t.kind === 'mention' || t.kind === 'url' || t.kind === 'quote') continue;
     return false;
   }

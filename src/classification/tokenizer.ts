@@ -259,6 +259,16 @@ export function tokenizeByExpression(text: string, segmenter: HashtagSegmenter):
 }
 
 /** True when the text has letters in both cases, so that a word in capitals stands out as shouting. */
+/** Characters that end a sentence when a punctuation token starts with them. */
+export const SENTENCE_END: ReadonlySet<string> = new Set(['.', '!', '?', '…', '\n']);
+
+/** A punctuation token that ends a sentence ("." "?!" "…"), including runs that hold "?" or "!". */
+export function endsSentence(t: Token): boolean {
+  return (
+    t.kind === 'punct' && (SENTENCE_END.has(t.lower[0]) || t.lower.includes('?') || t.lower.includes('!'))
+  );
+}
+
 export function hasMixedCase(text: string): boolean {
   return HAS_UPPER.test(text) && HAS_LOWER.test(text);
 }

@@ -8,6 +8,13 @@ import {
   POST_CLASSIFIER,
   type PostClassifier,
 } from '../classification/post-classifier.js';
+import {
+  CLASSIFICATION_COLUMNS,
+  type ClassificationRow,
+  classificationsJson,
+  rollupDeltaOf,
+  SELECT_CLASSIFICATIONS_FROM_JSON,
+} from '../classification/classification-rows.js';
 import type { StanceConfig } from '../classification/stance-config.js';
 import { AppConfig } from '../config/app-config.js';
 import { copyRows } from '../database/copy-rows.js';
@@ -79,23 +86,6 @@ interface ExistingPost {
 }
 
 const RAW_LIMIT = 64 * 1024;
-
-const CLASSIFICATION_COLUMNS = [
-  'topic_id',
-  'lexicon_version',
-  'post_id',
-  'classifier_version',
-  'stance',
-  'stance_score',
-  'confidence',
-  'sentiment',
-  'sentiment_label',
-  'explanation',
-  'post_created_at',
-  'source',
-  'lang',
-  'is_repost',
-] as const;
 
 /**
  * Stores pages of normalised posts exactly once: posts are upserted by (source, external id), each new post
@@ -303,7 +293,7 @@ export class IngestionService {
         rows.push(classificationRow(s.topicId, s.version, id, p, s.result));
     }
     await this.insertClassifications(m, rows);
-    for (const r of rows) deltas.push(deltaOf(r, 1));
+    for (const r of rows) deltas.push(rollupDeltaOf(r, 1));
     return rows.length;
   }
 
@@ -324,7 +314,7 @@ export class IngestionService {
           [row.id],
         ),
       );
-      for (const o of old) deltas.push(deltaOf(fromStored(o), -1));
+      for (const o of old) deltas.push(rollupDeltaOf(fromStored(o), -1));
       if (post.deletedAt) {
         await m.query(`UPDATE post SET deleted_at = $2, text = '', engagement = $3 WHERE id = $1`, [
           row.id,
@@ -361,7 +351,7 @@ export class IngestionService {
         );
       }
       await this.insertClassifications(m, rows);
-      for (const r of rows) deltas.push(deltaOf(r, 1));
+      for (const r of rows) deltas.push(rollupDeltaOf(r, 1));
     }
     return changed.length;
   }
@@ -397,13 +387,7 @@ export class IngestionService {
     const CHUNK = 5000;
     for (let i = 0; i < rows.length; i += CHUNK) {
       await m.query(
-        `INSERT INTO classification (${CLASSIFICATION_COLUMNS.join(', ')})
-         SELECT k.topic_id, k.lexicon_version, k.post_id, $2, k.stance, k.stance_score, k.confidence, k.sentiment,
-                k.sentiment_label, k.explanation, k.post_created_at, k.source, k.lang, k.is_repost
-           FROM json_to_recordset($1::json)
-             AS k(topic_id bigint, lexicon_version int, post_id bigint, stance text, stance_score real, confidence real,
-                  sentiment real, sentiment_label text, explanation jsonb, post_created_at timestamptz, source text,
-                  lang text, is_repost bool)`,
+        `INSERT INTO classification (${CLASSIFICATION_COLUMNS.join(', ')}) ${SELECT_CLASSIFICATIONS_FROM_JSON}`,
         [classificationsJson(rows.slice(i, i + CHUNK)), this.classifier.version],
       );
     }
@@ -464,17 +448,6 @@ interface ScoredFor {
   result: ClassificationResult;
 }
 
-interface ClassificationRow {
-  topicId: number;
-  lexiconVersion: number;
-  postId: number;
-  result: ClassificationResult;
-  postCreatedAt: Date;
-  source: string;
-  lang: string | null;
-  isRepost: boolean;
-}
-
 interface StoredClassification {
   topic_id: string;
   lexicon_version: number;
@@ -505,31 +478,6 @@ function classificationRow(
   };
 }
 
-/**
- * A chunk of classification rows as one JSON document (for embedded PGlite, which has no COPY). Explanations
- * are nested JSON: serialising the whole chunk once is several times cheaper than escaping each explanation
- * into a `jsonb[]` array literal.
- */
-function classificationsJson(rows: readonly ClassificationRow[]): string {
-  return JSON.stringify(
-    rows.map((r) => ({
-      topic_id: r.topicId,
-      lexicon_version: r.lexiconVersion,
-      post_id: r.postId,
-      stance: r.result.stance,
-      stance_score: r.result.stanceScore,
-      confidence: r.result.confidence,
-      sentiment: r.result.sentiment,
-      sentiment_label: r.result.sentimentLabel,
-      explanation: r.result.explanation,
-      post_created_at: r.postCreatedAt.toISOString(),
-      source: r.source,
-      lang: r.lang,
-      is_repost: r.isRepost,
-    })),
-  );
-}
-
 function fromStored(o: StoredClassification): ClassificationRow {
   return {
     topicId: Number(o.topic_id),
@@ -547,21 +495,6 @@ function fromStored(o: StoredClassification): ClassificationRow {
     source: o.source,
     lang: o.lang,
     isRepost: o.is_repost,
-  };
-}
-
-function deltaOf(r: ClassificationRow, sign: 1 | -1): RollupDelta {
-  return {
-    topicId: r.topicId,
-    lexiconVersion: r.lexiconVersion,
-    postCreatedAt: r.postCreatedAt,
-    source: r.source,
-    lang: r.lang,
-    isRepost: r.isRepost,
-    stance: r.result.stance,
-    // Stored as real: round the same way so that rollup sums equal sums over the rows.
-    sentiment: Math.fround(r.result.sentiment),
-    sign,
   };
 }
 

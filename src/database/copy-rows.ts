@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 
 /** A value as COPY's text format writes it: `\N` for null, and backslash, tab and line breaks escaped. */
-export function copyField(value: unknown): string {
+function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
   let text: string;
   if (typeof value === 'string') text = value;

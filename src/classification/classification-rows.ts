@@ -1,0 +1,85 @@
+import type { RollupDelta } from '../series/rollup.repository.js';
+import type { ClassificationResult } from './post-classifier.js';
+
+/** One `classification` row to write: a post's score for one topic and lexicon version. */
+export interface ClassificationRow {
+  topicId: number;
+  lexiconVersion: number;
+  postId: number | string;
+  result: ClassificationResult;
+  postCreatedAt: Date;
+  source: string;
+  lang: string | null;
+  isRepost: boolean;
+}
+
+/** The columns every writer of classification rows fills, in COPY order. */
+export const CLASSIFICATION_COLUMNS = [
+  'topic_id',
+  'lexicon_version',
+  'post_id',
+  'classifier_version',
+  'stance',
+  'stance_score',
+  'confidence',
+  'sentiment',
+  'sentiment_label',
+  'explanation',
+  'post_created_at',
+  'source',
+  'lang',
+  'is_repost',
+] as const;
+
+/**
+ * `INSERT INTO classification (…) SELECT …` from a `classificationsJson` document in parameter `$1`, with the
+ * classifier version in `$2`.
+ */
+export const SELECT_CLASSIFICATIONS_FROM_JSON = `
+  SELECT k.topic_id, k.lexicon_version, k.post_id, $2, k.stance, k.stance_score, k.confidence, k.sentiment,
+         k.sentiment_label, k.explanation, k.post_created_at, k.source, k.lang, k.is_repost
+    FROM json_to_recordset($1::json)
+      AS k(topic_id bigint, lexicon_version int, post_id bigint, stance text, stance_score real, confidence real,
+           sentiment real, sentiment_label text, explanation jsonb, post_created_at timestamptz, source text,
+           lang text, is_repost bool)`;
+
+/**
+ * Classification rows as one JSON document for `SELECT_CLASSIFICATIONS_FROM_JSON`. Explanations are nested
+ * JSON: serialising the whole batch once is several times cheaper than the driver escaping each explanation
+ * into a `jsonb[]` array literal, which costs more than the insert itself.
+ */
+export function classificationsJson(rows: readonly ClassificationRow[]): string {
+  return JSON.stringify(
+    rows.map((r) => ({
+      topic_id: r.topicId,
+      lexicon_version: r.lexiconVersion,
+      post_id: r.postId,
+      stance: r.result.stance,
+      stance_score: r.result.stanceScore,
+      confidence: r.result.confidence,
+      sentiment: r.result.sentiment,
+      sentiment_label: r.result.sentimentLabel,
+      explanation: r.result.explanation,
+      post_created_at: r.postCreatedAt.toISOString(),
+      source: r.source,
+      lang: r.lang,
+      is_repost: r.isRepost,
+    })),
+  );
+}
+
+/** The row entering (+1) or leaving (−1) the rollups. */
+export function rollupDeltaOf(r: ClassificationRow, sign: 1 | -1): RollupDelta {
+  return {
+    topicId: r.topicId,
+    lexiconVersion: r.lexiconVersion,
+    postCreatedAt: r.postCreatedAt,
+    source: r.source,
+    lang: r.lang,
+    isRepost: r.isRepost,
+    stance: r.result.stance,
+    // Stored as real: round the same way so that rollup sums equal sums over the rows.
+    sentiment: Math.fround(r.result.sentiment),
+    sign,
+  };
+}
