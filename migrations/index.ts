@@ -5,6 +5,7 @@ import { IndexRollupBySource1764300000000 } from './1764300000000-IndexRollupByS
 import { CreateRollupHourly1764300000001 } from './1764300000001-CreateRollupHourly.js';
 import { CreateSourceCoverageHourly1764300000002 } from './1764300000002-CreateSourceCoverageHourly.js';
 import { IndexRejectedItemsByRunAndId1764400000000 } from './1764400000000-IndexRejectedItemsByRunAndId.js';
+import { ClassificationLinksByStatementTriggers1764500000000 } from './1764500000000-ClassificationLinksByStatementTriggers.js';
 
 /** Every migration, oldest first. Listed explicitly: ESM builds cannot glob-load classes reliably. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   CreateRollupHourly1764300000001,
   CreateSourceCoverageHourly1764300000002,
   IndexRejectedItemsByRunAndId1764400000000,
+  ClassificationLinksByStatementTriggers1764500000000,
 ];

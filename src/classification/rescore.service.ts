@@ -214,12 +214,19 @@ export class RescoreService implements OnApplicationBootstrap, BeforeApplication
       for (;;) {
         if (this.stopping) throw new Error('shutting down');
         const done = await this.db.transaction(async (m) => {
+          // classification has no foreign keys: lock the topic and the posts this batch writes rows for, as
+          // the per-row checks did, so that neither is deleted before the rows commit.
+          const topic: unknown[] = await m.query(`SELECT 1 FROM topic WHERE id = $1 FOR KEY SHARE`, [
+            topicId,
+          ]);
+          if (topic.length === 0) throw new Error('the topic was deleted');
           // Membership comes from the version the series reads now: the posts this topic holds.
           const posts: StoredPost[] = await m.query(
             `SELECT p.id, p.text, p.hashtags, c.post_created_at, c.source, c.lang, c.is_repost
                FROM classification c JOIN post p ON p.id = c.post_id
               WHERE c.topic_id = $1 AND c.lexicon_version = $2 AND c.post_id > $3 AND p.deleted_at IS NULL
-              ORDER BY c.post_id LIMIT $4`,
+              ORDER BY c.post_id LIMIT $4
+                FOR KEY SHARE OF p`,
             [topicId, active, cursor, RESCORE_BATCH],
           );
           if (posts.length === 0) return true;
@@ -295,7 +302,8 @@ export class RescoreService implements OnApplicationBootstrap, BeforeApplication
            FROM classification c JOIN post p ON p.id = c.post_id
           WHERE c.topic_id = $1 AND c.lexicon_version = $2 AND p.deleted_at IS NULL
             AND NOT EXISTS (SELECT 1 FROM classification n
-                             WHERE n.topic_id = $1 AND n.lexicon_version = $3 AND n.post_id = c.post_id)`,
+                             WHERE n.topic_id = $1 AND n.lexicon_version = $3 AND n.post_id = c.post_id)
+            FOR KEY SHARE OF p`,
         [topicId, active, version],
       );
       if (missing.length) await this.insertBatch(m, topicId, version, missing, compiled);

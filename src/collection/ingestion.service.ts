@@ -60,6 +60,14 @@ export class LeaseLostError extends Error {
   }
 }
 
+/** The fast path's COPY met a post that is stored already; the transaction is void. */
+class PageHasStoredPosts extends Error {
+  constructor() {
+    super('The page holds posts that are stored already');
+    this.name = 'PageHasStoredPosts';
+  }
+}
+
 export interface IngestOutcome {
   fetched: number;
   inserted: number;
@@ -87,6 +95,35 @@ interface ExistingPost {
 
 const RAW_LIMIT = 64 * 1024;
 
+const UNIQUE_VIOLATION = '23505';
+
+/** Posts classified between two yields to the event loop (see `classifyPage`). */
+const CLASSIFY_SLICE = 100;
+
+/** `post` columns in the order `copyNewPosts` writes them. */
+const POST_COPY_COLUMNS = [
+  'id',
+  'source',
+  'external_id',
+  'url',
+  'author_id',
+  'author_handle',
+  'text',
+  'lang',
+  'created_at',
+  'edited_at',
+  'deleted_at',
+  'is_repost',
+  'repost_of',
+  'is_reply',
+  'reply_to',
+  'is_quote',
+  'quote_of',
+  'hashtags',
+  'engagement',
+  'content_hash',
+] as const;
+
 /**
  * Stores pages of normalised posts exactly once: posts are upserted by (source, external id), each new post
  * is classified for every topic it matches, and rollups, cursor and run counters change in the same
@@ -104,6 +141,14 @@ export class IngestionService {
     @Optional() private readonly metrics?: MetricsService,
   ) {}
 
+  /** Runs whose last page held posts stored already: their pages are upserted, not copied. */
+  private readonly runsMeetingStoredPosts = new Set<number>();
+
+  private rememberRunMeetingStoredPosts(run: number): void {
+    if (this.runsMeetingStoredPosts.size >= 10_000) this.runsMeetingStoredPosts.clear();
+    this.runsMeetingStoredPosts.add(run);
+  }
+
   /** Forget compiled topics (after a topic or stance change). */
   invalidateTopics(): void {
     this.models = undefined;
@@ -113,7 +158,22 @@ export class IngestionService {
     const topics = await this.topicModels();
     const inserted = new Map<string, number>();
     const updated = new Map<string, number>();
-    const out = await this.db.transaction((m) => this.ingestIn(m, batch, topics, inserted, updated));
+    const run = batch.runId;
+    let out: IngestOutcome | undefined;
+    if (run === undefined || !this.runsMeetingStoredPosts.has(run)) {
+      try {
+        out = await this.db.transaction((m) => this.ingestIn(m, batch, topics, inserted, updated, 'copy'));
+      } catch (error) {
+        if (!(error instanceof PageHasStoredPosts)) throw error;
+        // Nothing of the attempt committed. Re-fetches come in runs (a replay after a crash, a re-import), so
+        // this run's next pages go straight to the upsert until one of them turns out all new again.
+        if (run !== undefined) this.rememberRunMeetingStoredPosts(run);
+        inserted.clear();
+        updated.clear();
+      }
+    }
+    out ??= await this.db.transaction((m) => this.ingestIn(m, batch, topics, inserted, updated, 'upsert'));
+    if (run !== undefined && out.inserted === out.fetched) this.runsMeetingStoredPosts.delete(run);
     if (this.metrics) countCommitted(this.metrics, batch, inserted, updated);
     return out;
   }
@@ -124,6 +184,7 @@ export class IngestionService {
     topics: TopicModel[],
     insertedBySource: Map<string, number>,
     updatedBySource: Map<string, number>,
+    insertBy: 'copy' | 'upsert',
   ): Promise<IngestOutcome> {
     if (batch.lease && batch.runId !== undefined) await this.renewLease(m, batch.runId, batch.lease);
     const posts = dedupeBatch(batch.posts);
@@ -136,14 +197,28 @@ export class IngestionService {
       classified: 0,
     };
 
-    // Insert first: on a page of new posts (the usual case) one statement settles every post, and only the
-    // posts that were already stored are looked up, to tell an edit or a deletion from a re-fetch.
-    const insertion = this.insertPosts(m, posts);
-    // While PostgreSQL inserts the page, classify it here: the two run on different cores instead of one after
-    // the other. Scores of posts that turn out to be stored already are dropped (a re-fetched page wastes them).
-    await setImmediate();
-    const scored = this.classifyPage(posts, topics, batch.originTopicId);
-    const insertedIds = await insertion;
+    const copy = insertBy === 'copy' && !this.config.embedded && posts.length > 0;
+    const page = await this.openPage(m, topics, copy ? posts.length : 0);
+    const live = topics.filter((t) => page.liveTopicIds.has(t.id));
+    // A topic deleted since the models were compiled: no rows for it, and recompile for the next page.
+    if (live.length < topics.length) this.invalidateTopics();
+
+    let insertedIds: Map<string, number>;
+    let scored: Map<string, ScoredFor[]>;
+    if (copy) {
+      // While PostgreSQL stores the page, classify it here: the two run on different cores instead of one
+      // after the other.
+      const storing = this.copyNewPosts(m, posts, page.reservedIds);
+      // Awaited after classifying; until then a failure must not count as unhandled.
+      storing.catch(() => undefined);
+      scored = await this.classifyPage(posts, live, batch.originTopicId);
+      insertedIds = await storing;
+    } else {
+      // Some posts are stored already (a re-fetch, an edit): classify only the ones this insert created.
+      insertedIds = await this.insertPosts(m, posts);
+      const created = posts.filter((p) => insertedIds.has(key(p.source, p.externalId)));
+      scored = await this.classifyPage(created, live, batch.originTopicId);
+    }
     out.inserted = insertedIds.size;
     for (const k of insertedIds.keys()) {
       const source = k.slice(0, k.indexOf('\u0000'));
@@ -163,7 +238,7 @@ export class IngestionService {
     }
     const deltas: RollupDelta[] = [];
     out.classified = await this.storeClassifications(m, fresh, insertedIds, scored, deltas);
-    out.updated = await this.applyChanges(m, changed, topics, deltas);
+    out.updated = await this.applyChanges(m, changed, live, deltas);
     for (const { post } of changed) {
       updatedBySource.set(post.source, (updatedBySource.get(post.source) ?? 0) + 1);
     }
@@ -197,6 +272,74 @@ export class IngestionService {
       ),
     );
     if (held.length === 0) throw new LeaseLostError(runId);
+  }
+
+  /**
+   * The page's first statement after the lease: locks the topics it will classify posts for (`FOR KEY SHARE`,
+   * so none is deleted before the page commits; see the ClassificationLinksByStatementTriggers migration) and,
+   * on PostgreSQL, reserves an id for each post of the page.
+   */
+  private async openPage(
+    m: EntityManager,
+    topics: readonly TopicModel[],
+    idsWanted: number,
+  ): Promise<{ liveTopicIds: Set<number>; reservedIds: number[] }> {
+    const [row]: { topics: string[] | null; ids: string[] | null }[] = await m.query(
+      `SELECT ARRAY(SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE) AS topics,
+              ARRAY(SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence('post', 'id')::regclass AS seq) s,
+                                                generate_series(1, $2)) AS ids`,
+      [topics.map((t) => t.id), idsWanted],
+    );
+    return {
+      liveTopicIds: new Set((row.topics ?? []).map(Number)),
+      reservedIds: (row.ids ?? []).map(Number),
+    };
+  }
+
+  /**
+   * The fast path for a page of new posts (the usual case when collection follows a cursor): COPY with ids
+   * reserved beforehand, which costs PostgreSQL about half of an upsert. If any post is stored already, the
+   * unique key stops the COPY and `PageHasStoredPosts` sends the page back to be upserted in a new transaction.
+   * Posts are in key order (`dedupeBatch`), so concurrent pages meet in one order and cannot deadlock.
+   */
+  private async copyNewPosts(
+    m: EntityManager,
+    posts: readonly NormalisedPost[],
+    ids: readonly number[],
+  ): Promise<Map<string, number>> {
+    try {
+      await copyRows(
+        m,
+        'post',
+        POST_COPY_COLUMNS,
+        posts.map((p, i) => [
+          ids[i],
+          p.source,
+          p.externalId,
+          p.url,
+          p.authorId,
+          p.authorHandle,
+          p.deletedAt ? '' : p.text,
+          p.lang,
+          p.createdAt,
+          p.editedAt,
+          p.deletedAt,
+          p.isRepost,
+          p.repostOf,
+          p.isReply,
+          p.replyTo,
+          p.isQuote,
+          p.quoteOf,
+          arrayLiteral(p.hashtags),
+          p.engagement,
+          p.contentHash,
+        ]),
+      );
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new PageHasStoredPosts();
+      throw error;
+    }
+    return new Map(posts.map((p, i) => [key(p.source, p.externalId), ids[i]]));
   }
 
   private async findExisting(m: EntityManager, posts: NormalisedPost[]): Promise<Map<string, ExistingPost>> {
@@ -254,14 +397,20 @@ export class IngestionService {
     return ids;
   }
 
-  /** Scores each live post of a page for every topic (and lexicon version) it belongs to, by post key. */
-  private classifyPage(
+  /**
+   * Scores each live post of a page for every topic (and lexicon version) it belongs to, by post key. Yields
+   * to the event loop every few posts: the page's COPY, started just before, needs a round trip before its rows
+   * flow, and PostgreSQL should be storing them while this thread classifies.
+   */
+  private async classifyPage(
     posts: readonly NormalisedPost[],
     topics: TopicModel[],
     originTopicId: number | undefined,
-  ): Map<string, ScoredFor[]> {
+  ): Promise<Map<string, ScoredFor[]>> {
     const scored = new Map<string, ScoredFor[]>();
-    for (const p of posts) {
+    for (let i = 0; i < posts.length; i++) {
+      if (i % CLASSIFY_SLICE === 0) await setImmediate();
+      const p = posts[i];
       if (p.deletedAt) continue;
       const results: ScoredFor[] = [];
       for (const t of topics) {

@@ -36,16 +36,18 @@ export async function copyRows(
 ): Promise<void> {
   if (rows.length === 0) return;
   if (!m.queryRunner) throw new Error('copyRows needs a transaction');
-  const client = (await m.queryRunner.connect()) as pg.PoolClient;
-  function* chunks(): Generator<string> {
-    for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
-      let chunk = '';
-      for (const row of rows.slice(i, i + ROWS_PER_CHUNK)) chunk += `${row.map(copyField).join('\t')}\n`;
-      yield chunk;
-    }
+  // Encoded before the first await, in one go: a caller that does not await at once can keep this thread busy
+  // (classifying, say) while PostgreSQL works through the rows, instead of the stream waiting for its next chunk.
+  const chunks: string[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
+    let chunk = '';
+    for (let j = i; j < Math.min(i + ROWS_PER_CHUNK, rows.length); j++)
+      chunk += `${rows[j].map(copyField).join('\t')}\n`;
+    chunks.push(chunk);
   }
+  const client = (await m.queryRunner.connect()) as pg.PoolClient;
   await pipeline(
-    Readable.from(chunks()),
+    Readable.from(chunks),
     client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
   );
 }

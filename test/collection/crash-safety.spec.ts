@@ -112,6 +112,7 @@ describe(`crash safety on ${engine}: SIGKILL mid-run, restart, nothing lost and 
         expect(check.classified).toEqual({ n: truth.ids.length, posts: truth.ids.length });
         expect(check.rollup).toEqual(check.raw);
         expect(check.mismatchedBuckets).toBe(0);
+        expect(check.orphanedClassifications).toBe(0);
         const [source] = await db.query<{ cursor: number }>(`SELECT cursor FROM topic_source WHERE id = $1`, [
           topic.sourceIds[0],
         ]);

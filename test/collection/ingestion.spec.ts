@@ -1,7 +1,9 @@
+import pg from 'pg';
 import { IngestionService } from '../../src/collection/ingestion.service.js';
 import { RunsService } from '../../src/collection/runs.service.js';
 import { makePost } from '../support/post-fixtures.js';
 import { rollupVersusRaw } from '../support/rollup-check.js';
+import { engine } from '../support/databases.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { topicBody } from '../support/topic-fixtures.js';
 
@@ -235,4 +237,121 @@ describe('ingestion: exactly-once storage, classification and rollups', () => {
     expect(after).toEqual({ minId: '109' });
     expect(await t.db.query(`SELECT 1 FROM post WHERE external_id = 'c3'`)).toHaveLength(0);
   });
+
+  it('a page meeting stored posts stores only the new ones, and the pages after it too', async () => {
+    // On PostgreSQL a page is first COPYed; a stored post voids that attempt and the page is upserted instead.
+    const run = await t.app
+      .get(RunsService)
+      .create({ topicId, adapter: 'test', kind: 'manual', status: 'running' });
+    const post = (id: string) =>
+      makePost({ externalId: id, text: `Doctors deserve better ${id} #juniorcontract` });
+    const ingest = (ids: string[]) =>
+      ingestion.ingest({ posts: ids.map(post), originTopicId: topicId, runId: run.id });
+    expect(await ingest(['m1', 'm2'])).toMatchObject({ inserted: 2, duplicates: 0, classified: 2 });
+    expect(await ingest(['m2', 'm3', 'm4'])).toMatchObject({ inserted: 2, duplicates: 1, classified: 2 });
+    expect(await ingest(['m5', 'm6'])).toMatchObject({ inserted: 2, duplicates: 0, classified: 2 });
+    expect(await ingest(['m6', 'm7'])).toMatchObject({ inserted: 1, duplicates: 1, classified: 1 });
+    expect(await ingest(['m8'])).toMatchObject({ inserted: 1, duplicates: 0, classified: 1 });
+
+    const stored = await t.db.query(
+      `SELECT p.external_id AS id, count(c.*)::int AS rows FROM post p
+         LEFT JOIN classification c ON c.post_id = p.id AND c.topic_id = $1
+        WHERE p.external_id LIKE 'm_' GROUP BY 1 ORDER BY 1`,
+      [topicId],
+    );
+    expect(stored).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8'].map((id) => ({ id, rows: 1 })));
+    expect((await t.http.get(`/api/v1/runs/${run.id}`)).body).toMatchObject({ inserted: 8, duplicates: 2 });
+    const { rollup, raw } = await rollupVersusRaw(t.db, topicId);
+    expect(rollup).toEqual(raw);
+  });
+
+  it('two pages sharing new posts at the same moment store each post once', async () => {
+    const post = (id: string) => makePost({ externalId: id, text: `Back to work ${id} #juniorcontract` });
+    const [a, b] = await Promise.all([
+      ingestion.ingest({ posts: ['s1', 's2', 's3', 's4'].map(post), originTopicId: topicId }),
+      ingestion.ingest({ posts: ['s3', 's4', 's5', 's6'].map(post), originTopicId: topicId }),
+    ]);
+    expect(a.inserted + b.inserted).toBe(6);
+    expect(a.duplicates + b.duplicates).toBe(2);
+    const [{ posts, rows }] = await t.db.query(
+      `SELECT count(DISTINCT p.id)::int AS posts, count(c.*)::int AS rows FROM post p
+         JOIN classification c ON c.post_id = p.id AND c.topic_id = $1 WHERE p.external_id LIKE 's_'`,
+      [topicId],
+    );
+    expect({ posts, rows }).toEqual({ posts: 6, rows: 6 });
+    const { rollup, raw } = await rollupVersusRaw(t.db, topicId);
+    expect(rollup).toEqual(raw);
+  });
+
+  it('deleting a topic or a post deletes its classification rows, as a cascade would', async () => {
+    const gone = await t.http
+      .post('/api/v1/topics')
+      .set(t.admin)
+      .send(
+        topicBody({
+          slug: 'short-lived',
+          query: { hashtags: ['ephemeral'], keywords: [], exclude: [], languages: [] },
+        }),
+      );
+    await ingestion.ingest({
+      posts: [
+        makePost({ externalId: 'eph1', text: 'here today #ephemeral #nhs' }),
+        makePost({ externalId: 'eph2', text: 'gone tomorrow #ephemeral #nhs' }),
+      ],
+    });
+    const rowsOf = async (sql: string, params: unknown[]) => {
+      const [{ n }] = await t.db.query<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM classification WHERE ${sql}`,
+        params,
+      );
+      return n;
+    };
+    expect(await rowsOf('topic_id = $1', [gone.body.id])).toBe(2);
+    await t.http.delete('/api/v1/topics/short-lived').set(t.admin).expect(204);
+    expect(await rowsOf('topic_id = $1', [gone.body.id])).toBe(0);
+
+    const [{ id: postId }] = await t.db.query(`SELECT id FROM post WHERE external_id = 'eph1'`);
+    expect(await rowsOf('post_id = $1', [postId])).toBe(1); // still in nhs
+    await t.db.query(`DELETE FROM post WHERE id = $1`, [postId]);
+    expect(await rowsOf('post_id = $1', [postId])).toBe(0);
+  });
+
+  (engine === 'postgres' ? it : it.skip)(
+    'a topic deleted while a page is being stored gets no rows from it (PostgreSQL: two sessions)',
+    async () => {
+      const doomed = await t.http
+        .post('/api/v1/topics')
+        .set(t.admin)
+        .send(
+          topicBody({
+            slug: 'doomed',
+            query: { hashtags: ['doomed'], keywords: [], exclude: [], languages: [] },
+          }),
+        );
+      await ingestion.ingest({
+        posts: [makePost({ externalId: 'd0', text: 'compiles the models #doomed' })],
+      });
+      // Another session deletes the topic and holds its transaction open while a page for it arrives.
+      const other = new pg.Client({ connectionString: t.database.url });
+      await other.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(`DELETE FROM topic WHERE id = $1`, [doomed.body.id]);
+        const storing = ingestion.ingest({
+          posts: [makePost({ externalId: 'd1', text: 'too late #doomed #nhs' })],
+        });
+        // The page waits on the topic's row lock, as the foreign-key check did.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await other.query('COMMIT');
+        expect(await storing).toMatchObject({ inserted: 1, classified: 1 });
+      } finally {
+        await other.end();
+      }
+      const rows = await t.db.query(
+        `SELECT c.topic_id::int AS topic FROM classification c JOIN post p ON p.id = c.post_id
+          WHERE p.external_id IN ('d0', 'd1') ORDER BY 1`,
+      );
+      expect(rows).toEqual([{ topic: otherTopicId }]);
+    },
+  );
 });

@@ -153,6 +153,7 @@ onServer('several instances on one PostgreSQL (skipped on PGlite: it serves one 
       expect(check.posts).toEqual({ n: total, distinct_ids: total });
       expect(check.rollup).toEqual(check.raw);
       expect(check.mismatchedBuckets).toBe(0);
+      expect(check.orphanedClassifications).toBe(0);
 
       for (const app of instances) {
         const exit = await app.stop();
@@ -220,6 +221,7 @@ onServer('several instances on one PostgreSQL (skipped on PGlite: it serves one 
       expect(check.posts).toEqual({ n: 400, distinct_ids: 400 });
       expect(check.rollup).toEqual(check.raw);
       expect(check.mismatchedBuckets).toBe(0);
+      expect(check.orphanedClassifications).toBe(0);
     },
     LONG,
   );

@@ -58,5 +58,18 @@ export async function integrity(db: Inspector, topicId: number, source: string) 
          FROM classification WHERE topic_id = $1 GROUP BY 1, 2, 3, 4) d`,
     [topicId],
   );
-  return { posts, classified, rollup, raw, mismatchedBuckets: mismatch.n };
+  // classification has no foreign keys (its writers and triggers keep the links): none may point nowhere.
+  const [orphans] = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM classification c
+      WHERE NOT EXISTS (SELECT 1 FROM post p WHERE p.id = c.post_id)
+         OR NOT EXISTS (SELECT 1 FROM topic t WHERE t.id = c.topic_id)`,
+  );
+  return {
+    posts,
+    classified,
+    rollup,
+    raw,
+    mismatchedBuckets: mismatch.n,
+    orphanedClassifications: orphans.n,
+  };
 }
