@@ -1,6 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type ClassificationResult,
@@ -17,7 +18,7 @@ import {
 } from '../classification/classification-rows.js';
 import type { StanceConfig } from '../classification/stance-config.js';
 import { AppConfig } from '../config/app-config.js';
-import { copyRows } from '../database/copy-rows.js';
+import { copyRows, CopyWriter, transactionClient } from '../database/copy-rows.js';
 import { returningRows } from '../database/returning-rows.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { applyRollupDeltas, type RollupDelta } from '../series/rollup.repository.js';
@@ -204,29 +205,58 @@ export class IngestionService {
     if (live.length < topics.length) this.invalidateTopics();
 
     let insertedIds: Map<string, number>;
-    let scored: Map<string, ScoredFor[]>;
+    // Classification rows of the posts this page inserted, once stored (`copy`) or to store (`upsert`).
+    const rows: ClassificationRow[] = [];
     if (copy) {
-      // While PostgreSQL stores the page, classify it here: the two run on different cores instead of one
-      // after the other.
-      const storing = this.copyNewPosts(m, posts, page.reservedIds);
-      // Awaited after classifying; until then a failure must not count as unhandled.
-      storing.catch(() => undefined);
-      scored = await this.classifyPage(posts, live, batch.originTopicId);
-      insertedIds = await storing;
+      // Posts and their classification rows stream in as two COPYs, queued one behind the other, while this
+      // thread classifies: PostgreSQL stores the posts, then each slice of rows as soon as it is classified,
+      // instead of waiting for the whole page.
+      const client = await transactionClient(m);
+      const storingPosts = this.copyNewPosts(client, posts, page.reservedIds);
+      // Settled below, after classifying; until then a failure must not count as unhandled.
+      storingPosts.catch(() => undefined);
+      const rowsIn = new CopyWriter(client, 'classification', CLASSIFICATION_COLUMNS);
+      let slice: ClassificationRow[] = [];
+      await this.classifyPage(
+        posts,
+        live,
+        batch.originTopicId,
+        (p, i, scores) => {
+          for (const s of scores)
+            slice.push(classificationRow(s.topicId, s.version, page.reservedIds[i], p, s.result));
+        },
+        () => {
+          rowsIn.write(slice.map((r) => this.classificationCopyRow(r)));
+          for (const r of slice) rows.push(r);
+          slice = [];
+        },
+      );
+      const [postsStored, rowsStored] = await Promise.allSettled([storingPosts, rowsIn.end()]);
+      if (postsStored.status === 'rejected') throw postsStored.reason;
+      if (rowsStored.status === 'rejected') throw rowsStored.reason;
+      insertedIds = postsStored.value;
     } else {
       // Some posts are stored already (a re-fetch, an edit): classify only the ones this insert created.
-      insertedIds = await this.insertPosts(m, posts);
-      const created = posts.filter((p) => insertedIds.has(key(p.source, p.externalId)));
-      scored = await this.classifyPage(created, live, batch.originTopicId);
+      const created = await this.insertPosts(m, posts);
+      insertedIds = created;
+      await this.classifyPage(
+        posts.filter((p) => created.has(key(p.source, p.externalId))),
+        live,
+        batch.originTopicId,
+        (p, _i, scores) => {
+          const id = created.get(key(p.source, p.externalId));
+          if (id === undefined) return;
+          for (const s of scores) rows.push(classificationRow(s.topicId, s.version, id, p, s.result));
+        },
+      );
+      await this.insertClassifications(m, rows);
     }
     out.inserted = insertedIds.size;
     for (const k of insertedIds.keys()) {
       const source = k.slice(0, k.indexOf('\u0000'));
       insertedBySource.set(source, (insertedBySource.get(source) ?? 0) + 1);
     }
-    const fresh: NormalisedPost[] = [];
-    const known: NormalisedPost[] = [];
-    for (const p of posts) (insertedIds.has(key(p.source, p.externalId)) ? fresh : known).push(p);
+    const known = posts.filter((p) => !insertedIds.has(key(p.source, p.externalId)));
     const existing = await this.findExisting(m, known);
     const changed: { post: NormalisedPost; row: ExistingPost }[] = [];
     for (const p of known) {
@@ -236,8 +266,8 @@ export class IngestionService {
       else if (p.deletedAt || row.content_hash !== p.contentHash) changed.push({ post: p, row });
       else out.duplicates++;
     }
-    const deltas: RollupDelta[] = [];
-    out.classified = await this.storeClassifications(m, fresh, insertedIds, scored, deltas);
+    const deltas: RollupDelta[] = rows.map((r) => rollupDeltaOf(r, 1));
+    out.classified = rows.length;
     out.updated = await this.applyChanges(m, changed, live, deltas);
     for (const { post } of changed) {
       updatedBySource.set(post.source, (updatedBySource.get(post.source) ?? 0) + 1);
@@ -302,44 +332,42 @@ export class IngestionService {
    * unique key stops the COPY and `PageHasStoredPosts` sends the page back to be upserted in a new transaction.
    * Posts are in key order (`dedupeBatch`), so concurrent pages meet in one order and cannot deadlock.
    */
-  private async copyNewPosts(
-    m: EntityManager,
+  private copyNewPosts(
+    client: pg.ClientBase,
     posts: readonly NormalisedPost[],
     ids: readonly number[],
   ): Promise<Map<string, number>> {
-    try {
-      await copyRows(
-        m,
-        'post',
-        POST_COPY_COLUMNS,
-        posts.map((p, i) => [
-          ids[i],
-          p.source,
-          p.externalId,
-          p.url,
-          p.authorId,
-          p.authorHandle,
-          p.deletedAt ? '' : p.text,
-          p.lang,
-          p.createdAt,
-          p.editedAt,
-          p.deletedAt,
-          p.isRepost,
-          p.repostOf,
-          p.isReply,
-          p.replyTo,
-          p.isQuote,
-          p.quoteOf,
-          arrayLiteral(p.hashtags),
-          p.engagement,
-          p.contentHash,
-        ]),
-      );
-    } catch (error) {
-      if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw new PageHasStoredPosts();
-      throw error;
-    }
-    return new Map(posts.map((p, i) => [key(p.source, p.externalId), ids[i]]));
+    const writer = new CopyWriter(client, 'post', POST_COPY_COLUMNS);
+    writer.write(
+      posts.map((p, i) => [
+        ids[i],
+        p.source,
+        p.externalId,
+        p.url,
+        p.authorId,
+        p.authorHandle,
+        p.deletedAt ? '' : p.text,
+        p.lang,
+        p.createdAt,
+        p.editedAt,
+        p.deletedAt,
+        p.isRepost,
+        p.repostOf,
+        p.isReply,
+        p.replyTo,
+        p.isQuote,
+        p.quoteOf,
+        arrayLiteral(p.hashtags),
+        p.engagement,
+        p.contentHash,
+      ]),
+    );
+    return writer.end().then(
+      () => new Map(posts.map((p, i) => [key(p.source, p.externalId), ids[i]])),
+      (error: unknown) => {
+        throw (error as { code?: string }).code === UNIQUE_VIOLATION ? new PageHasStoredPosts() : error;
+      },
+    );
   }
 
   private async findExisting(m: EntityManager, posts: NormalisedPost[]): Promise<Map<string, ExistingPost>> {
@@ -398,18 +426,23 @@ export class IngestionService {
   }
 
   /**
-   * Scores each live post of a page for every topic (and lexicon version) it belongs to, by post key. Yields
-   * to the event loop every few posts: the page's COPY, started just before, needs a round trip before its rows
-   * flow, and PostgreSQL should be storing them while this thread classifies.
+   * Scores each live post of a page for every topic (and lexicon version) it belongs to, handing each post's
+   * scores to `each`. Yields to the event loop every few posts, after `everySlice`: the page's COPYs, started
+   * just before, need round trips before their rows flow, and PostgreSQL should be storing them while this
+   * thread classifies.
    */
   private async classifyPage(
     posts: readonly NormalisedPost[],
     topics: TopicModel[],
     originTopicId: number | undefined,
-  ): Promise<Map<string, ScoredFor[]>> {
-    const scored = new Map<string, ScoredFor[]>();
+    each: (post: NormalisedPost, index: number, scores: ScoredFor[]) => void,
+    everySlice?: () => void,
+  ): Promise<void> {
     for (let i = 0; i < posts.length; i++) {
-      if (i % CLASSIFY_SLICE === 0) await setImmediate();
+      if (i % CLASSIFY_SLICE === 0) {
+        everySlice?.();
+        await setImmediate();
+      }
       const p = posts[i];
       if (p.deletedAt) continue;
       const results: ScoredFor[] = [];
@@ -420,30 +453,9 @@ export class IngestionService {
           results.push({ topicId: t.id, version: v.version, result: this.classifier.classify(p, v.stance) });
         }
       }
-      if (results.length) scored.set(key(p.source, p.externalId), results);
+      if (results.length) each(p, i, results);
     }
-    return scored;
-  }
-
-  /** Stores the scores of the posts this page inserted; returns the number of classification rows. */
-  private async storeClassifications(
-    m: EntityManager,
-    fresh: readonly NormalisedPost[],
-    ids: Map<string, number>,
-    scored: Map<string, ScoredFor[]>,
-    deltas: RollupDelta[],
-  ): Promise<number> {
-    const rows: ClassificationRow[] = [];
-    for (const p of fresh) {
-      const k = key(p.source, p.externalId);
-      const id = ids.get(k);
-      if (id === undefined) continue;
-      for (const s of scored.get(k) ?? [])
-        rows.push(classificationRow(s.topicId, s.version, id, p, s.result));
-    }
-    await this.insertClassifications(m, rows);
-    for (const r of rows) deltas.push(rollupDeltaOf(r, 1));
-    return rows.length;
+    everySlice?.();
   }
 
   /** Edits re-score every classification of the post; deletions remove them (and blank the text). */
@@ -505,6 +517,26 @@ export class IngestionService {
     return changed.length;
   }
 
+  /** A classification row's fields in `CLASSIFICATION_COLUMNS` order, for COPY. */
+  private classificationCopyRow(r: ClassificationRow): unknown[] {
+    return [
+      r.topicId,
+      r.lexiconVersion,
+      r.postId,
+      this.classifier.version,
+      r.result.stance,
+      r.result.stanceScore,
+      r.result.confidence,
+      r.result.sentiment,
+      r.result.sentimentLabel,
+      r.result.explanation,
+      r.postCreatedAt,
+      r.source,
+      r.lang,
+      r.isRepost,
+    ];
+  }
+
   private async insertClassifications(m: EntityManager, rows: ClassificationRow[]): Promise<void> {
     if (rows.length === 0) return;
     if (!this.config.embedded) {
@@ -514,22 +546,7 @@ export class IngestionService {
         m,
         'classification',
         CLASSIFICATION_COLUMNS,
-        rows.map((r) => [
-          r.topicId,
-          r.lexiconVersion,
-          r.postId,
-          this.classifier.version,
-          r.result.stance,
-          r.result.stanceScore,
-          r.result.confidence,
-          r.result.sentiment,
-          r.result.sentimentLabel,
-          r.result.explanation,
-          r.postCreatedAt,
-          r.source,
-          r.lang,
-          r.isRepost,
-        ]),
+        rows.map((r) => this.classificationCopyRow(r)),
       );
       return;
     }

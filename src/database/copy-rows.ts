@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -20,14 +20,54 @@ function escapeChar(ch: string): string {
   return ch === '\\' ? '\\\\' : ch === '\t' ? '\\t' : ch === '\n' ? '\\n' : '\\r';
 }
 
-/** Rows per chunk written to the COPY stream, so a big batch is never one giant string. */
 const ROWS_PER_CHUNK = 500;
 
+/** The connection of the manager's transaction, for COPY (which TypeORM does not speak). */
+export async function transactionClient(m: EntityManager): Promise<pg.ClientBase> {
+  if (!m.queryRunner) throw new Error('COPY needs a transaction');
+  return (await m.queryRunner.connect()) as pg.ClientBase;
+}
+
 /**
- * Appends rows with `COPY … FROM STDIN` on the connection of the manager's transaction: PostgreSQL's fastest
- * way in, with no SQL text built from the values. Only for PostgreSQL servers: embedded PGlite's socket
- * does not speak the COPY sub-protocol.
+ * A `COPY … FROM STDIN` on a transaction's connection, started at once (queued behind the connection's
+ * earlier statements), whose rows are written as they become known and which PostgreSQL stores meanwhile.
+ * PostgreSQL's fastest way in, with no SQL text built from the values. Only for PostgreSQL servers: embedded
+ * PGlite's socket does not speak the COPY sub-protocol.
  */
+export class CopyWriter {
+  private readonly input = new PassThrough();
+  private readonly done: Promise<void>;
+
+  constructor(client: pg.ClientBase, table: string, columns: readonly string[]) {
+    this.done = pipeline(
+      this.input,
+      client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+    );
+    // Both are observed through end(); a COPY that failed early must not surface as unhandled meanwhile.
+    this.done.catch(() => undefined);
+    this.input.on('error', () => undefined);
+  }
+
+  /** Encodes the rows now, on the caller's turn, and queues them for PostgreSQL. */
+  write(rows: readonly (readonly unknown[])[]): void {
+    if (this.input.destroyed) return;
+    // In chunks, so that a big batch is never one giant string.
+    for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
+      let chunk = '';
+      for (let j = i; j < Math.min(i + ROWS_PER_CHUNK, rows.length); j++)
+        chunk += `${rows[j].map(copyField).join('\t')}\n`;
+      this.input.write(chunk);
+    }
+  }
+
+  /** Ends the rows; resolves when PostgreSQL has stored them all, rejects with its error otherwise. */
+  end(): Promise<void> {
+    this.input.end();
+    return this.done;
+  }
+}
+
+/** Appends rows with one COPY on the connection of the manager's transaction. */
 export async function copyRows(
   m: EntityManager,
   table: string,
@@ -35,19 +75,7 @@ export async function copyRows(
   rows: readonly (readonly unknown[])[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  if (!m.queryRunner) throw new Error('copyRows needs a transaction');
-  // Encoded before the first await, in one go: a caller that does not await at once can keep this thread busy
-  // (classifying, say) while PostgreSQL works through the rows, instead of the stream waiting for its next chunk.
-  const chunks: string[] = [];
-  for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
-    let chunk = '';
-    for (let j = i; j < Math.min(i + ROWS_PER_CHUNK, rows.length); j++)
-      chunk += `${rows[j].map(copyField).join('\t')}\n`;
-    chunks.push(chunk);
-  }
-  const client = (await m.queryRunner.connect()) as pg.PoolClient;
-  await pipeline(
-    Readable.from(chunks),
-    client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
-  );
+  const writer = new CopyWriter(await transactionClient(m), table, columns);
+  writer.write(rows);
+  await writer.end();
 }
