@@ -6,6 +6,7 @@ import { CreateRollupHourly1764300000001 } from './1764300000001-CreateRollupHou
 import { CreateSourceCoverageHourly1764300000002 } from './1764300000002-CreateSourceCoverageHourly.js';
 import { IndexRejectedItemsByRunAndId1764400000000 } from './1764400000000-IndexRejectedItemsByRunAndId.js';
 import { ClassificationLinksByStatementTriggers1764500000000 } from './1764500000000-ClassificationLinksByStatementTriggers.js';
+import { PostIdsInBlocks1764500000001 } from './1764500000001-PostIdsInBlocks.js';
 
 /** Every migration, oldest first. Listed explicitly: ESM builds cannot glob-load classes reliably. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   CreateSourceCoverageHourly1764300000002,
   IndexRejectedItemsByRunAndId1764400000000,
   ClassificationLinksByStatementTriggers1764500000000,
+  PostIdsInBlocks1764500000001,
 ];

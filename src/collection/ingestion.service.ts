@@ -197,33 +197,50 @@ export class IngestionService {
       rejected: batch.rejected?.length ?? 0,
       classified: 0,
     };
-
     const copy = insertBy === 'copy' && !this.config.embedded && posts.length > 0;
     const page = await this.openPage(m, topics, copy ? posts.length : 0);
     const live = topics.filter((t) => page.liveTopicIds.has(t.id));
     // A topic deleted since the models were compiled: no rows for it, and recompile for the next page.
     if (live.length < topics.length) this.invalidateTopics();
 
-    let insertedIds: Map<string, number>;
-    // Classification rows of the posts this page inserted, once stored (`copy`) or to store (`upsert`).
+    const inserted = copy
+      ? await this.copyPage(m, batch, posts, live, page.reservedIds, out)
+      : await this.upsertPage(m, batch, posts, live, out, updatedBySource);
+    for (const { source } of inserted.keys()) {
+      insertedBySource.set(source, (insertedBySource.get(source) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  /**
+   * The fast path, for a page of posts none of which is stored yet (the usual case when collection follows a
+   * cursor). Posts and their classification rows stream in as two COPYs, the second starting as soon as the
+   * first has finished, while this thread classifies: PostgreSQL stores the posts, then each slice of rows as
+   * it is classified, instead of waiting for the whole page. If any post is stored already, the posts COPY
+   * fails, the rows' COPY never starts, and `PageHasStoredPosts` sends the page back to be upserted in a new
+   * transaction.
+   */
+  private async copyPage(
+    m: EntityManager,
+    batch: IngestBatch,
+    posts: readonly NormalisedPost[],
+    topics: TopicModel[],
+    ids: readonly number[],
+    out: IngestOutcome,
+  ): Promise<Map<NormalisedPost, number>> {
+    const client = await transactionClient(m);
+    const storingPosts = this.copyNewPosts(client, posts, ids);
+    // Queued behind the posts: it starts when they are stored, and fails with them.
+    const rowsIn = new CopyWriter(client, 'classification', CLASSIFICATION_COLUMNS, storingPosts);
     const rows: ClassificationRow[] = [];
-    if (copy) {
-      // Posts and their classification rows stream in as two COPYs, queued one behind the other, while this
-      // thread classifies: PostgreSQL stores the posts, then each slice of rows as soon as it is classified,
-      // instead of waiting for the whole page.
-      const client = await transactionClient(m);
-      const storingPosts = this.copyNewPosts(client, posts, page.reservedIds);
-      // Settled below, after classifying; until then a failure must not count as unhandled.
-      storingPosts.catch(() => undefined);
-      const rowsIn = new CopyWriter(client, 'classification', CLASSIFICATION_COLUMNS);
-      let slice: ClassificationRow[] = [];
+    let slice: ClassificationRow[] = [];
+    try {
       await this.classifyPage(
         posts,
-        live,
+        topics,
         batch.originTopicId,
         (p, i, scores) => {
-          for (const s of scores)
-            slice.push(classificationRow(s.topicId, s.version, page.reservedIds[i], p, s.result));
+          for (const s of scores) slice.push(classificationRow(s.topicId, s.version, ids[i], p, s.result));
         },
         () => {
           rowsIn.write(slice.map((r) => this.classificationCopyRow(r)));
@@ -231,32 +248,54 @@ export class IngestionService {
           slice = [];
         },
       );
-      const [postsStored, rowsStored] = await Promise.allSettled([storingPosts, rowsIn.end()]);
-      if (postsStored.status === 'rejected') throw postsStored.reason;
-      if (rowsStored.status === 'rejected') throw rowsStored.reason;
-      insertedIds = postsStored.value;
-    } else {
-      // Some posts are stored already (a re-fetch, an edit): classify only the ones this insert created.
-      const created = await this.insertPosts(m, posts);
-      insertedIds = created;
-      await this.classifyPage(
-        posts.filter((p) => created.has(key(p.source, p.externalId))),
-        live,
-        batch.originTopicId,
-        (p, _i, scores) => {
-          const id = created.get(key(p.source, p.externalId));
-          if (id === undefined) return;
-          for (const s of scores) rows.push(classificationRow(s.topicId, s.version, id, p, s.result));
-        },
-      );
-      await this.insertClassifications(m, rows);
+    } catch (error) {
+      // Leave no COPY open: the transaction's rollback comes after it.
+      rowsIn.abort(error);
+      await Promise.allSettled([storingPosts, rowsIn.end()]);
+      throw error;
     }
-    out.inserted = insertedIds.size;
-    for (const k of insertedIds.keys()) {
-      const source = k.slice(0, k.indexOf('\u0000'));
-      insertedBySource.set(source, (insertedBySource.get(source) ?? 0) + 1);
-    }
-    const known = posts.filter((p) => !insertedIds.has(key(p.source, p.externalId)));
+    // Rejects with the posts' failure (PageHasStoredPosts) if the posts COPY failed.
+    await rowsIn.end();
+    out.inserted = posts.length;
+    out.classified = rows.length;
+    await this.finishPage(
+      m,
+      batch,
+      out,
+      rows.map((r) => rollupDeltaOf(r, 1)),
+    );
+    return new Map(posts.map((p, i) => [p, ids[i]]));
+  }
+
+  /**
+   * The general path: an upsert settles which posts are new; only those are classified. Known posts whose text
+   * changed are re-scored in place (edits), or lose their rows (deletions); the rest are duplicates.
+   */
+  private async upsertPage(
+    m: EntityManager,
+    batch: IngestBatch,
+    posts: NormalisedPost[],
+    topics: TopicModel[],
+    out: IngestOutcome,
+    updatedBySource: Map<string, number>,
+  ): Promise<Map<NormalisedPost, number>> {
+    const created = await this.insertPosts(m, posts);
+    const rows: ClassificationRow[] = [];
+    await this.classifyPage(
+      posts.filter((p) => created.has(p)),
+      topics,
+      batch.originTopicId,
+      (p, _i, scores) => {
+        const id = created.get(p);
+        if (id === undefined) return;
+        for (const s of scores) rows.push(classificationRow(s.topicId, s.version, id, p, s.result));
+      },
+    );
+    await this.insertClassifications(m, rows);
+    out.inserted = created.size;
+    out.classified = rows.length;
+
+    const known = posts.filter((p) => !created.has(p));
     const existing = await this.findExisting(m, known);
     const changed: { post: NormalisedPost; row: ExistingPost }[] = [];
     for (const p of known) {
@@ -267,13 +306,22 @@ export class IngestionService {
       else out.duplicates++;
     }
     const deltas: RollupDelta[] = rows.map((r) => rollupDeltaOf(r, 1));
-    out.classified = rows.length;
-    out.updated = await this.applyChanges(m, changed, live, deltas);
+    out.updated = await this.applyChanges(m, changed, topics, deltas);
     for (const { post } of changed) {
       updatedBySource.set(post.source, (updatedBySource.get(post.source) ?? 0) + 1);
     }
-    await applyRollupDeltas(m, deltas);
+    await this.finishPage(m, batch, out, deltas);
+    return created;
+  }
 
+  /** What commits with every page besides its posts: rollups, rejected items, the cursor and run counters. */
+  private async finishPage(
+    m: EntityManager,
+    batch: IngestBatch,
+    out: IngestOutcome,
+    deltas: RollupDelta[],
+  ): Promise<void> {
+    await applyRollupDeltas(m, deltas);
     if (batch.rejected?.length) await this.storeRejected(m, batch.runId, batch.rejected);
     if (batch.topicSourceId !== undefined && batch.cursor !== undefined) {
       await m.query(`UPDATE topic_source SET cursor = $2::jsonb, updated_at = now() WHERE id = $1`, [
@@ -289,7 +337,6 @@ export class IngestionService {
         batch.progress,
       );
     }
-    return out;
   }
 
   /** First statement of a leased page: locks the run row, checks the owner and extends the lease. */
@@ -314,29 +361,35 @@ export class IngestionService {
     topics: readonly TopicModel[],
     idsWanted: number,
   ): Promise<{ liveTopicIds: Set<number>; reservedIds: number[] }> {
-    const [row]: { topics: string[] | null; ids: string[] | null }[] = await m.query(
-      `SELECT ARRAY(SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE) AS topics,
-              ARRAY(SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence('post', 'id')::regclass AS seq) s,
-                                                generate_series(1, $2)) AS ids`,
+    // Ids come in blocks: one nextval of post's identity sequence reserves `increment` ids (1,024 since the
+    // PostIdsInBlocks migration), so a page of up to that many posts costs a single nextval.
+    const [row]: { topics: string[] | null; block: string; starts: string[] | null }[] = await m.query(
+      `WITH s AS (SELECT q.seqrelid AS seq, q.seqincrement AS block FROM pg_sequence q
+                   WHERE q.seqrelid = pg_get_serial_sequence('post', 'id')::regclass)
+       SELECT ARRAY(SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE) AS topics,
+              (SELECT block FROM s) AS block,
+              ARRAY(SELECT nextval(s.seq) FROM s, generate_series(1, ceil($2::numeric / s.block)::int)) AS starts`,
       [topics.map((t) => t.id), idsWanted],
     );
-    return {
-      liveTopicIds: new Set((row.topics ?? []).map(Number)),
-      reservedIds: (row.ids ?? []).map(Number),
-    };
+    const block = Number(row.block);
+    const reservedIds: number[] = [];
+    for (const start of row.starts ?? []) {
+      for (let i = 0; i < block && reservedIds.length < idsWanted; i++) reservedIds.push(Number(start) + i);
+    }
+    return { liveTopicIds: new Set((row.topics ?? []).map(Number)), reservedIds };
   }
 
   /**
-   * The fast path for a page of new posts (the usual case when collection follows a cursor): COPY with ids
-   * reserved beforehand, which costs PostgreSQL about half of an upsert. If any post is stored already, the
-   * unique key stops the COPY and `PageHasStoredPosts` sends the page back to be upserted in a new transaction.
-   * Posts are in key order (`dedupeBatch`), so concurrent pages meet in one order and cannot deadlock.
+   * Starts the COPY of a page's posts with the ids reserved for them: it costs PostgreSQL about half of an
+   * upsert. A post stored already stops it on the unique key, and the promise rejects with
+   * `PageHasStoredPosts`. Posts are in key order (`dedupeBatch`), so concurrent pages meet in one order and
+   * cannot deadlock.
    */
   private copyNewPosts(
     client: pg.ClientBase,
     posts: readonly NormalisedPost[],
     ids: readonly number[],
-  ): Promise<Map<string, number>> {
+  ): Promise<void> {
     const writer = new CopyWriter(client, 'post', POST_COPY_COLUMNS);
     writer.write(
       posts.map((p, i) => [
@@ -363,7 +416,7 @@ export class IngestionService {
       ]),
     );
     return writer.end().then(
-      () => new Map(posts.map((p, i) => [key(p.source, p.externalId), ids[i]])),
+      () => undefined,
       (error: unknown) => {
         throw (error as { code?: string }).code === UNIQUE_VIOLATION ? new PageHasStoredPosts() : error;
       },
@@ -383,9 +436,9 @@ export class IngestionService {
     return found;
   }
 
-  /** Inserts new posts in one statement; returns the ids of the rows this call created, by key. */
-  private async insertPosts(m: EntityManager, posts: NormalisedPost[]): Promise<Map<string, number>> {
-    const ids = new Map<string, number>();
+  /** Inserts new posts in one statement; returns the posts this call created, with their ids. */
+  private async insertPosts(m: EntityManager, posts: NormalisedPost[]): Promise<Map<NormalisedPost, number>> {
+    const ids = new Map<NormalisedPost, number>();
     if (posts.length === 0) return ids;
     const rows: { id: string; source: string; external_id: string }[] = await m.query(
       `INSERT INTO post (source, external_id, url, author_id, author_handle, text, lang, created_at, edited_at, deleted_at,
@@ -421,7 +474,11 @@ export class IngestionService {
         arrayLiteral(posts.map((p) => p.contentHash)),
       ],
     );
-    for (const r of rows) ids.set(key(r.source, r.external_id), Number(r.id));
+    const byKey = new Map(posts.map((p) => [key(p.source, p.externalId), p]));
+    for (const r of rows) {
+      const post = byKey.get(key(r.source, r.external_id));
+      if (post) ids.set(post, Number(r.id));
+    }
     return ids;
   }
 

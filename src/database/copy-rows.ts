@@ -29,19 +29,21 @@ export async function transactionClient(m: EntityManager): Promise<pg.ClientBase
 }
 
 /**
- * A `COPY … FROM STDIN` on a transaction's connection, started at once (queued behind the connection's
- * earlier statements), whose rows are written as they become known and which PostgreSQL stores meanwhile.
- * PostgreSQL's fastest way in, with no SQL text built from the values. Only for PostgreSQL servers: embedded
+ * A `COPY … FROM STDIN` on a transaction's connection whose rows are written as they become known, while
+ * PostgreSQL stores what it has: its fastest way in, with no SQL text built from the values. The COPY starts
+ * once `after` (the connection's previous statement) has succeeded, or at once; rows written before then wait
+ * in memory. If `after` fails, so does this COPY, with the same error. Only for PostgreSQL servers: embedded
  * PGlite's socket does not speak the COPY sub-protocol.
  */
 export class CopyWriter {
   private readonly input = new PassThrough();
   private readonly done: Promise<void>;
+  private aborted?: Error;
 
-  constructor(client: pg.ClientBase, table: string, columns: readonly string[]) {
-    this.done = pipeline(
-      this.input,
-      client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+  constructor(client: pg.ClientBase, table: string, columns: readonly string[], after?: Promise<unknown>) {
+    const sql = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+    this.done = (after ?? Promise.resolve()).then(() =>
+      this.aborted ? Promise.reject(this.aborted) : pipeline(this.input, client.query(copyFrom(sql))),
     );
     // Both are observed through end(); a COPY that failed early must not surface as unhandled meanwhile.
     this.done.catch(() => undefined);
@@ -58,6 +60,12 @@ export class CopyWriter {
         chunk += `${rows[j].map(copyField).join('\t')}\n`;
       this.input.write(chunk);
     }
+  }
+
+  /** Abandons the COPY: PostgreSQL is told to fail it (CopyFail), and `end()` rejects. */
+  abort(reason: unknown): void {
+    this.aborted = reason instanceof Error ? reason : new Error(String(reason));
+    this.input.destroy(this.aborted);
   }
 
   /** Ends the rows; resolves when PostgreSQL has stored them all, rejects with its error otherwise. */
