@@ -98,6 +98,14 @@ const RAW_LIMIT = 64 * 1024;
 
 const UNIQUE_VIOLATION = '23505';
 
+/**
+ * A cheap fingerprint of topics and their versions, read with every page: a topic created, changed or
+ * deleted, or a rescore that flips versions, recompiles the topics at once, on this instance and every other.
+ */
+const TOPICS_FINGERPRINT = `concat_ws('/', (SELECT count(*) FROM topic), (SELECT max(updated_at) FROM topic),
+  (SELECT string_agg(topic_id || ':' || version || status, ',' ORDER BY topic_id, version)
+     FROM topic_stance_version WHERE status IN ('active', 'building')))`;
+
 /** Posts classified between two yields to the event loop (see `classifyPage`). */
 const CLASSIFY_SLICE = 100;
 
@@ -156,14 +164,13 @@ export class IngestionService {
   }
 
   async ingest(batch: IngestBatch): Promise<IngestOutcome> {
-    const topics = await this.topicModels();
     const inserted = new Map<string, number>();
     const updated = new Map<string, number>();
     const run = batch.runId;
     let out: IngestOutcome | undefined;
     if (run === undefined || !this.runsMeetingStoredPosts.has(run)) {
       try {
-        out = await this.db.transaction((m) => this.ingestIn(m, batch, topics, inserted, updated, 'copy'));
+        out = await this.db.transaction((m) => this.ingestIn(m, batch, inserted, updated, 'copy'));
       } catch (error) {
         if (!(error instanceof PageHasStoredPosts)) throw error;
         // Nothing of the attempt committed. Re-fetches come in runs (a replay after a crash, a re-import), so
@@ -173,7 +180,7 @@ export class IngestionService {
         updated.clear();
       }
     }
-    out ??= await this.db.transaction((m) => this.ingestIn(m, batch, topics, inserted, updated, 'upsert'));
+    out ??= await this.db.transaction((m) => this.ingestIn(m, batch, inserted, updated, 'upsert'));
     if (run !== undefined && out.inserted === out.fetched) this.runsMeetingStoredPosts.delete(run);
     if (this.metrics) countCommitted(this.metrics, batch, inserted, updated);
     return out;
@@ -182,7 +189,6 @@ export class IngestionService {
   private async ingestIn(
     m: EntityManager,
     batch: IngestBatch,
-    topics: TopicModel[],
     insertedBySource: Map<string, number>,
     updatedBySource: Map<string, number>,
     insertBy: 'copy' | 'upsert',
@@ -198,8 +204,16 @@ export class IngestionService {
       classified: 0,
     };
     const copy = insertBy === 'copy' && !this.config.embedded && posts.length > 0;
-    const page = await this.openPage(m, topics, copy ? posts.length : 0);
-    const live = topics.filter((t) => page.liveTopicIds.has(t.id));
+    const cached = this.models;
+    const page = await this.openPage(m, cached?.topics ?? [], copy ? posts.length : 0);
+    let topics = cached?.topics ?? [];
+    let liveTopicIds = page.liveTopicIds;
+    if (page.topicsFingerprint !== cached?.fingerprint) {
+      // A topic was created, changed or deleted, or a rescore flipped versions (here or on another instance).
+      topics = await this.compileTopics(m, page.topicsFingerprint);
+      liveTopicIds = await this.lockTopics(m, topics);
+    }
+    const live = topics.filter((t) => liveTopicIds.has(t.id));
     // A topic deleted since the models were compiled: no rows for it, and recompile for the next page.
     if (live.length < topics.length) this.invalidateTopics();
 
@@ -353,30 +367,44 @@ export class IngestionService {
 
   /**
    * The page's first statement after the lease: locks the topics it will classify posts for (`FOR KEY SHARE`,
-   * so none is deleted before the page commits; see the ClassificationLinksByStatementTriggers migration) and,
-   * on PostgreSQL, reserves an id for each post of the page.
+   * so none is deleted before the page commits; see the ClassificationLinksByStatementTriggers migration),
+   * reads the topics' fingerprint (are the compiled topics current?) and, for the fast path, reserves ids.
    */
   private async openPage(
     m: EntityManager,
     topics: readonly TopicModel[],
     idsWanted: number,
-  ): Promise<{ liveTopicIds: Set<number>; reservedIds: number[] }> {
+  ): Promise<{ liveTopicIds: Set<number>; topicsFingerprint: string; reservedIds: number[] }> {
     // Ids come in blocks: one nextval of post's identity sequence reserves `increment` ids (1,024 since the
     // PostIdsInBlocks migration), so a page of up to that many posts costs a single nextval.
-    const [row]: { topics: string[] | null; block: string; starts: string[] | null }[] = await m.query(
-      `WITH s AS (SELECT q.seqrelid AS seq, q.seqincrement AS block FROM pg_sequence q
-                   WHERE q.seqrelid = pg_get_serial_sequence('post', 'id')::regclass)
-       SELECT ARRAY(SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE) AS topics,
-              (SELECT block FROM s) AS block,
-              ARRAY(SELECT nextval(s.seq) FROM s, generate_series(1, ceil($2::numeric / s.block)::int)) AS starts`,
-      [topics.map((t) => t.id), idsWanted],
-    );
+    const [row]: { topics: string[] | null; fingerprint: string; block: string; starts: string[] | null }[] =
+      await m.query(
+        `WITH s AS (SELECT q.seqrelid AS seq, q.seqincrement AS block FROM pg_sequence q
+                     WHERE q.seqrelid = pg_get_serial_sequence('post', 'id')::regclass)
+         SELECT ARRAY(SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE) AS topics,
+                ${TOPICS_FINGERPRINT} AS fingerprint,
+                (SELECT block FROM s) AS block,
+                ARRAY(SELECT nextval(s.seq) FROM s, generate_series(1, ceil($2::numeric / s.block)::int)) AS starts`,
+        [topics.map((t) => t.id), idsWanted],
+      );
     const block = Number(row.block);
     const reservedIds: number[] = [];
     for (const start of row.starts ?? []) {
       for (let i = 0; i < block && reservedIds.length < idsWanted; i++) reservedIds.push(Number(start) + i);
     }
-    return { liveTopicIds: new Set((row.topics ?? []).map(Number)), reservedIds };
+    return {
+      liveTopicIds: new Set((row.topics ?? []).map(Number)),
+      topicsFingerprint: row.fingerprint,
+      reservedIds,
+    };
+  }
+
+  private async lockTopics(m: EntityManager, topics: readonly TopicModel[]): Promise<Set<number>> {
+    const rows: { id: string }[] = await m.query(
+      `SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE`,
+      [topics.map((t) => t.id)],
+    );
+    return new Set(rows.map((r) => Number(r.id)));
   }
 
   /**
@@ -635,21 +663,12 @@ export class IngestionService {
   }
 
   /** Active topics with their compiled queries and the lexicon versions new posts must be scored under. */
-  private async topicModels(): Promise<TopicModel[]> {
-    // A cheap fingerprint of topics and their versions, checked on every batch: a topic created, changed or
-    // deleted, or a rescore that flips versions, recompiles at once, on this instance and every other.
-    const [{ fingerprint }]: { fingerprint: string }[] = await this.db.query(
-      `SELECT concat_ws('/', (SELECT count(*) FROM topic), (SELECT max(updated_at) FROM topic),
-                        (SELECT string_agg(topic_id || ':' || version || status, ',' ORDER BY topic_id, version)
-                           FROM topic_stance_version WHERE status IN ('active', 'building'))) AS fingerprint`,
-    );
-    if (this.models?.fingerprint === fingerprint) return this.models.topics;
-    const rows: { id: string; query: TopicQuery; version: number; stance: StanceConfig }[] =
-      await this.db.query(
-        `SELECT t.id, t.query, v.version, v.stance
+  private async compileTopics(m: EntityManager, fingerprint: string): Promise<TopicModel[]> {
+    const rows: { id: string; query: TopicQuery; version: number; stance: StanceConfig }[] = await m.query(
+      `SELECT t.id, t.query, v.version, v.stance
          FROM topic t JOIN topic_stance_version v ON v.topic_id = t.id AND v.status IN ('active', 'building')
         ORDER BY t.id, v.version`,
-      );
+    );
     const byId = new Map<number, TopicModel>();
     for (const r of rows) {
       const id = Number(r.id);
