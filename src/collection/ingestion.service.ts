@@ -11,6 +11,7 @@ import {
 } from '../classification/post-classifier.js';
 import {
   CLASSIFICATION_COLUMNS,
+  classificationCopyLine,
   type ClassificationRow,
   classificationsJson,
   rollupDeltaOf,
@@ -18,7 +19,7 @@ import {
 } from '../classification/classification-rows.js';
 import type { StanceConfig } from '../classification/stance-config.js';
 import { AppConfig } from '../config/app-config.js';
-import { copyRows, CopyWriter, transactionClient } from '../database/copy-rows.js';
+import { copyText, CopyWriter, transactionClient } from '../database/copy-rows.js';
 import { returningRows } from '../database/returning-rows.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { applyRollupDeltas, type RollupDelta } from '../series/rollup.repository.js';
@@ -247,6 +248,7 @@ export class IngestionService {
     // Queued behind the posts: it starts when they are stored, and fails with them.
     const rowsIn = new CopyWriter(client, 'classification', CLASSIFICATION_COLUMNS, storingPosts);
     const rows: ClassificationRow[] = [];
+    const classifierVersion = copyText(this.classifier.version);
     let slice: ClassificationRow[] = [];
     try {
       await this.classifyPage(
@@ -257,7 +259,9 @@ export class IngestionService {
           for (const s of scores) slice.push(classificationRow(s.topicId, s.version, ids[i], p, s.result));
         },
         () => {
-          rowsIn.write(slice.map((r) => this.classificationCopyRow(r)));
+          let lines = '';
+          for (const r of slice) lines += classificationCopyLine(r, classifierVersion);
+          rowsIn.writeLines(lines);
           for (const r of slice) rows.push(r);
           slice = [];
         },
@@ -602,37 +606,17 @@ export class IngestionService {
     return changed.length;
   }
 
-  /** A classification row's fields in `CLASSIFICATION_COLUMNS` order, for COPY. */
-  private classificationCopyRow(r: ClassificationRow): unknown[] {
-    return [
-      r.topicId,
-      r.lexiconVersion,
-      r.postId,
-      this.classifier.version,
-      r.result.stance,
-      r.result.stanceScore,
-      r.result.confidence,
-      r.result.sentiment,
-      r.result.sentimentLabel,
-      r.result.explanation,
-      r.postCreatedAt,
-      r.source,
-      r.lang,
-      r.isRepost,
-    ];
-  }
-
   private async insertClassifications(m: EntityManager, rows: ClassificationRow[]): Promise<void> {
     if (rows.length === 0) return;
     if (!this.config.embedded) {
       // Every row belongs to a post this transaction just inserted, or whose rows it just deleted: nothing can
       // conflict, so the rows go straight in with COPY.
-      await copyRows(
-        m,
-        'classification',
-        CLASSIFICATION_COLUMNS,
-        rows.map((r) => this.classificationCopyRow(r)),
-      );
+      const writer = new CopyWriter(await transactionClient(m), 'classification', CLASSIFICATION_COLUMNS);
+      const classifierVersion = copyText(this.classifier.version);
+      let lines = '';
+      for (const r of rows) lines += classificationCopyLine(r, classifierVersion);
+      writer.writeLines(lines);
+      await writer.end();
       return;
     }
     const CHUNK = 5000;

@@ -4,6 +4,11 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { EntityManager } from 'typeorm';
 
+/** Text as a field of COPY's text format: backslash, tab and line breaks escaped. */
+export function copyText(text: string): string {
+  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, escapeChar) : text;
+}
+
 /** A value as COPY's text format writes it: `\N` for null, and backslash, tab and line breaks escaped. */
 function copyField(value: unknown): string {
   if (value === null || value === undefined) return '\\N';
@@ -13,7 +18,7 @@ function copyField(value: unknown): string {
   else if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   else if (value instanceof Date) return value.toISOString();
   else text = JSON.stringify(value);
-  return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, escapeChar) : text;
+  return copyText(text);
 }
 
 function escapeChar(ch: string): string {
@@ -62,6 +67,11 @@ export class CopyWriter {
     }
   }
 
+  /** Queues lines already in COPY's text format (each ending in a newline). */
+  writeLines(lines: string): void {
+    if (!this.input.destroyed && lines.length > 0) this.input.write(lines);
+  }
+
   /** Abandons the COPY: PostgreSQL is told to fail it (CopyFail), and `end()` rejects. */
   abort(reason: unknown): void {
     this.aborted = reason instanceof Error ? reason : new Error(String(reason));
@@ -73,17 +83,4 @@ export class CopyWriter {
     this.input.end();
     return this.done;
   }
-}
-
-/** Appends rows with one COPY on the connection of the manager's transaction. */
-export async function copyRows(
-  m: EntityManager,
-  table: string,
-  columns: readonly string[],
-  rows: readonly (readonly unknown[])[],
-): Promise<void> {
-  if (rows.length === 0) return;
-  const writer = new CopyWriter(await transactionClient(m), table, columns);
-  writer.write(rows);
-  await writer.end();
 }
