@@ -1,11 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type pg from 'pg';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type ClassificationResult,
-  type CompiledStance,
   POST_CLASSIFIER,
   type PostClassifier,
 } from '../classification/post-classifier.js';
@@ -26,7 +25,14 @@ import { applyRollupDeltas, type RollupDelta } from '../series/rollup.repository
 import type { NormalisedPost } from '../sources/normalised-post.js';
 import type { TopicQuery } from '../sources/topic-query.js';
 import { RunsService } from './runs.service.js';
-import { CompiledQuery } from './topic-matcher.js';
+import { ClassificationThread, ClassificationThreadFailed, STANCE_CODES } from './classification-thread.js';
+import {
+  compileTopicModels,
+  scorePost,
+  type ScoredFor,
+  type TopicDefinition,
+  type TopicModel,
+} from './page-scoring.js';
 
 export interface RejectedInput {
   reason: string;
@@ -81,12 +87,6 @@ export interface IngestOutcome {
   classified: number;
 }
 
-interface TopicModel {
-  id: number;
-  query: CompiledQuery;
-  versions: { version: number; stance: CompiledStance }[];
-}
-
 interface ExistingPost {
   id: number;
   source: string;
@@ -98,6 +98,13 @@ interface ExistingPost {
 const RAW_LIMIT = 64 * 1024;
 
 const UNIQUE_VIOLATION = '23505';
+
+/** The active topics under one fingerprint: as stored (for the classification thread) and compiled. */
+interface CompiledTopics {
+  fingerprint: string;
+  definitions: TopicDefinition[];
+  topics: TopicModel[];
+}
 
 /**
  * A cheap fingerprint of topics and their versions, read with every page: a topic created, changed or
@@ -140,8 +147,11 @@ const POST_COPY_COLUMNS = [
  * transaction. Replaying a committed page changes nothing but the duplicate count.
  */
 @Injectable()
-export class IngestionService {
-  private models?: { fingerprint: string; topics: TopicModel[] };
+export class IngestionService implements OnModuleDestroy {
+  private readonly logger = new Logger('Ingestion');
+  private models?: CompiledTopics;
+  /** The classification thread, once asked for; it resolves to undefined when there is none (see `thread()`). */
+  private classificationThread?: Promise<ClassificationThread | undefined>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -168,23 +178,51 @@ export class IngestionService {
     const inserted = new Map<string, number>();
     const updated = new Map<string, number>();
     const run = batch.runId;
-    let out: IngestOutcome | undefined;
-    if (run === undefined || !this.runsMeetingStoredPosts.has(run)) {
+    let insertBy: 'copy' | 'upsert' =
+      run !== undefined && this.runsMeetingStoredPosts.has(run) ? 'upsert' : 'copy';
+    let out: IngestOutcome;
+    // At most three attempts: each failure below can happen once per page (nothing of a failed one commits).
+    for (;;) {
+      inserted.clear();
+      updated.clear();
       try {
-        out = await this.db.transaction((m) => this.ingestIn(m, batch, inserted, updated, 'copy'));
+        out = await this.db.transaction((m) => this.ingestIn(m, batch, inserted, updated, insertBy));
+        break;
       } catch (error) {
-        if (!(error instanceof PageHasStoredPosts)) throw error;
-        // Nothing of the attempt committed. Re-fetches come in runs (a replay after a crash, a re-import), so
-        // this run's next pages go straight to the upsert until one of them turns out all new again.
-        if (run !== undefined) this.rememberRunMeetingStoredPosts(run);
-        inserted.clear();
-        updated.clear();
+        if (error instanceof PageHasStoredPosts && insertBy === 'copy') {
+          // Re-fetches come in runs (a replay after a crash, a re-import), so this run's next pages go
+          // straight to the upsert until one of them turns out all new again.
+          if (run !== undefined) this.rememberRunMeetingStoredPosts(run);
+          insertBy = 'upsert';
+        } else if (error instanceof ClassificationThreadFailed) {
+          this.logger.error(`${error.message}; classifying on the main thread from now on`);
+          this.classificationThread = Promise.resolve(undefined);
+        } else throw error;
       }
     }
-    out ??= await this.db.transaction((m) => this.ingestIn(m, batch, inserted, updated, 'upsert'));
     if (run !== undefined && out.inserted === out.fetched) this.runsMeetingStoredPosts.delete(run);
     if (this.metrics) countCommitted(this.metrics, batch, inserted, updated);
     return out;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const thread = await this.classificationThread;
+    this.classificationThread = Promise.resolve(undefined);
+    await thread?.close();
+  }
+
+  /**
+   * The classification thread for the fast path (PostgreSQL servers only, `CLASSIFIER_THREAD`), started on
+   * first use; undefined when it is off, cannot start, or failed earlier.
+   */
+  private thread(): Promise<ClassificationThread | undefined> {
+    if (this.config.embedded || !this.config.classifierThread) return Promise.resolve(undefined);
+    this.classificationThread ??= ClassificationThread.start(this.classifier.version).then((thread) => {
+      if (!thread)
+        this.logger.warn('The classification thread did not start; classifying on the main thread');
+      return thread;
+    });
+    return this.classificationThread;
   }
 
   private async ingestIn(
@@ -205,21 +243,28 @@ export class IngestionService {
       classified: 0,
     };
     const copy = insertBy === 'copy' && !this.config.embedded && posts.length > 0;
-    const cached = this.models;
-    const page = await this.openPage(m, cached?.topics ?? [], copy ? posts.length : 0);
-    let topics = cached?.topics ?? [];
+    let models = this.models;
+    const page = await this.openPage(m, models?.topics ?? [], copy ? posts.length : 0);
     let liveTopicIds = page.liveTopicIds;
-    if (page.topicsFingerprint !== cached?.fingerprint) {
+    if (!models || page.topicsFingerprint !== models.fingerprint) {
       // A topic was created, changed or deleted, or a rescore flipped versions (here or on another instance).
-      topics = await this.compileTopics(m, page.topicsFingerprint);
-      liveTopicIds = await this.lockTopics(m, topics);
+      models = await this.compileTopics(m, page.topicsFingerprint);
+      liveTopicIds = await this.lockTopics(m, models.topics);
     }
-    const live = topics.filter((t) => liveTopicIds.has(t.id));
+    const live = models.topics.filter((t) => liveTopicIds.has(t.id));
+    const allLive = live.length === models.topics.length;
     // A topic deleted since the models were compiled: no rows for it, and recompile for the next page.
-    if (live.length < topics.length) this.invalidateTopics();
+    if (!allLive) this.invalidateTopics();
 
     const inserted = copy
-      ? await this.copyPage(m, batch, posts, live, page.reservedIds, out)
+      ? await this.copyPage(
+          m,
+          batch,
+          posts,
+          allLive ? models : { ...models, topics: live },
+          page.reservedIds,
+          out,
+        )
       : await this.upsertPage(m, batch, posts, live, out, updatedBySource);
     for (const { source } of inserted.keys()) {
       insertedBySource.set(source, (insertedBySource.get(source) ?? 0) + 1);
@@ -239,33 +284,21 @@ export class IngestionService {
     m: EntityManager,
     batch: IngestBatch,
     posts: readonly NormalisedPost[],
-    topics: TopicModel[],
+    models: CompiledTopics,
     ids: readonly number[],
     out: IngestOutcome,
   ): Promise<Map<NormalisedPost, number>> {
+    const thread = await this.thread();
     const client = await transactionClient(m);
     const storingPosts = this.copyNewPosts(client, posts, ids);
     // Queued behind the posts: it starts when they are stored, and fails with them.
     const rowsIn = new CopyWriter(client, 'classification', CLASSIFICATION_COLUMNS, storingPosts);
-    const rows: ClassificationRow[] = [];
-    const classifierVersion = copyText(this.classifier.version);
-    let slice: ClassificationRow[] = [];
+    const deltas: RollupDelta[] = [];
     try {
-      await this.classifyPage(
-        posts,
-        topics,
-        batch.originTopicId,
-        (p, i, scores) => {
-          for (const s of scores) slice.push(classificationRow(s.topicId, s.version, ids[i], p, s.result));
-        },
-        () => {
-          let lines = '';
-          for (const r of slice) lines += classificationCopyLine(r, classifierVersion);
-          rowsIn.writeLines(lines);
-          for (const r of slice) rows.push(r);
-          slice = [];
-        },
-      );
+      out.classified = thread
+        ? await this.classifyOnThread(thread, batch, posts, models, ids, rowsIn, deltas)
+        : await this.classifyHere(batch, posts, models.topics, ids, rowsIn, deltas);
+      this.metrics?.pagesClassified.inc({ thread: thread ? 'worker' : 'main' });
     } catch (error) {
       // Leave no COPY open: the transaction's rollback comes after it.
       rowsIn.abort(error);
@@ -275,14 +308,83 @@ export class IngestionService {
     // Rejects with the posts' failure (PageHasStoredPosts) if the posts COPY failed.
     await rowsIn.end();
     out.inserted = posts.length;
-    out.classified = rows.length;
-    await this.finishPage(
-      m,
-      batch,
-      out,
-      rows.map((r) => rollupDeltaOf(r, 1)),
-    );
+    await this.finishPage(m, batch, out, deltas);
     return new Map(posts.map((p, i) => [p, ids[i]]));
+  }
+
+  /** The fast path's classification on this thread, yielding between slices so that the COPYs flow. */
+  private async classifyHere(
+    batch: IngestBatch,
+    posts: readonly NormalisedPost[],
+    topics: TopicModel[],
+    ids: readonly number[],
+    rowsIn: CopyWriter,
+    deltas: RollupDelta[],
+  ): Promise<number> {
+    const classifierVersion = copyText(this.classifier.version);
+    let slice: ClassificationRow[] = [];
+    let classified = 0;
+    await this.classifyPage(
+      posts,
+      topics,
+      batch.originTopicId,
+      (p, i, scores) => {
+        for (const s of scores) slice.push(classificationRow(s.topicId, s.version, ids[i], p, s.result));
+      },
+      () => {
+        let lines = '';
+        for (const r of slice) lines += classificationCopyLine(r, classifierVersion);
+        rowsIn.writeLines(lines);
+        for (const r of slice) deltas.push(rollupDeltaOf(r, 1));
+        classified += slice.length;
+        slice = [];
+      },
+    );
+    return classified;
+  }
+
+  /**
+   * The fast path's classification on the classification thread: this thread only passes the COPY lines on
+   * and keeps what the rollups need, so it stays free to feed PostgreSQL.
+   */
+  private classifyOnThread(
+    thread: ClassificationThread,
+    batch: IngestBatch,
+    posts: readonly NormalisedPost[],
+    models: CompiledTopics,
+    ids: readonly number[],
+    rowsIn: CopyWriter,
+    deltas: RollupDelta[],
+  ): Promise<number> {
+    const topicIds = new Set(models.topics.map((t) => t.id));
+    return thread.classify(
+      {
+        // The topics the page is scored for: all of the fingerprint's, unless one was deleted meanwhile.
+        fingerprint: `${models.fingerprint}#${[...topicIds].join(',')}`,
+        topics: () => models.definitions.filter((d) => topicIds.has(d.id)),
+        originTopicId: batch.originTopicId,
+        posts,
+        ids,
+      },
+      ({ lines, rollups }) => {
+        rowsIn.writeLines(lines);
+        for (let k = 0; k < rollups.length; k += 5) {
+          const post = posts[rollups[k]];
+          deltas.push({
+            topicId: rollups[k + 1],
+            lexiconVersion: rollups[k + 2],
+            postCreatedAt: post.createdAt,
+            source: post.source,
+            lang: post.lang,
+            isRepost: post.isRepost,
+            stance: STANCE_CODES[rollups[k + 3]],
+            // Stored as real: rounded the same way as rollupDeltaOf.
+            sentiment: Math.fround(rollups[k + 4]),
+            sign: 1,
+          });
+        }
+      },
+    );
   }
 
   /**
@@ -310,6 +412,7 @@ export class IngestionService {
       },
     );
     await this.insertClassifications(m, rows);
+    this.metrics?.pagesClassified.inc({ thread: 'main' });
     out.inserted = created.size;
     out.classified = rows.length;
 
@@ -534,14 +637,7 @@ export class IngestionService {
       }
       const p = posts[i];
       if (p.deletedAt) continue;
-      const results: ScoredFor[] = [];
-      for (const t of topics) {
-        const belongs = t.id === originTopicId ? t.query.admits(p) : t.query.matches(p);
-        if (!belongs) continue;
-        for (const v of t.versions) {
-          results.push({ topicId: t.id, version: v.version, result: this.classifier.classify(p, v.stance) });
-        }
-      }
+      const results = scorePost(p, topics, originTopicId, this.classifier);
       if (results.length) each(p, i, results);
     }
     everySlice?.();
@@ -647,31 +743,26 @@ export class IngestionService {
   }
 
   /** Active topics with their compiled queries and the lexicon versions new posts must be scored under. */
-  private async compileTopics(m: EntityManager, fingerprint: string): Promise<TopicModel[]> {
+  private async compileTopics(m: EntityManager, fingerprint: string): Promise<CompiledTopics> {
     const rows: { id: string; query: TopicQuery; version: number; stance: StanceConfig }[] = await m.query(
       `SELECT t.id, t.query, v.version, v.stance
          FROM topic t JOIN topic_stance_version v ON v.topic_id = t.id AND v.status IN ('active', 'building')
         ORDER BY t.id, v.version`,
     );
-    const byId = new Map<number, TopicModel>();
+    const byId = new Map<number, TopicDefinition>();
     for (const r of rows) {
       const id = Number(r.id);
-      let model = byId.get(id);
-      if (!model) {
-        model = { id, query: new CompiledQuery(r.query), versions: [] };
-        byId.set(id, model);
+      let def = byId.get(id);
+      if (!def) {
+        def = { id, query: r.query, versions: [] };
+        byId.set(id, def);
       }
-      model.versions.push({ version: r.version, stance: this.classifier.compile(r.stance) });
+      def.versions.push({ version: r.version, stance: r.stance });
     }
-    this.models = { fingerprint, topics: [...byId.values()] };
-    return this.models.topics;
+    const definitions = [...byId.values()];
+    this.models = { fingerprint, definitions, topics: compileTopicModels(definitions, this.classifier) };
+    return this.models;
   }
-}
-
-interface ScoredFor {
-  topicId: number;
-  version: number;
-  result: ClassificationResult;
 }
 
 interface StoredClassification {

@@ -65,6 +65,7 @@ export const envSchema = z.object({
   THROTTLE_TTL_SECONDS: int(60, 1, 86_400),
   CACHE_MAX_AGE_SECONDS: int(30, 0, 86_400),
   COLLECTION_CONCURRENCY: int(4, 1, 64),
+  CLASSIFIER_THREAD: bool(true),
   COLLECTION_POLL_MS: int(2000, 50, 600_000),
   COLLECTION_LEASE_MS: int(60_000, 1000, 3_600_000),
   COLLECTION_MAX_PAGES: int(100, 1, 100_000),
@@ -126,6 +127,11 @@ export class AppConfig {
   readonly throttle: { limit: number; ttlSeconds: number };
   /** `Cache-Control: max-age` of series responses. */
   readonly cacheMaxAgeSeconds: number;
+  /**
+   * Classify new posts on a worker thread while the main thread feeds PostgreSQL (PostgreSQL servers only;
+   * `CLASSIFIER_THREAD=false` keeps it on the main thread).
+   */
+  readonly classifierThread: boolean;
   readonly collection: CollectionConfig;
 
   constructor(env: z.output<typeof envSchema>) {
@@ -149,6 +155,7 @@ export class AppConfig {
     this.corsOrigins = env.CORS_ORIGINS;
     this.throttle = { limit: env.THROTTLE_LIMIT, ttlSeconds: env.THROTTLE_TTL_SECONDS };
     this.cacheMaxAgeSeconds = env.CACHE_MAX_AGE_SECONDS;
+    this.classifierThread = env.CLASSIFIER_THREAD;
     this.collection = {
       concurrency: env.COLLECTION_CONCURRENCY,
       pollMs: env.COLLECTION_POLL_MS,

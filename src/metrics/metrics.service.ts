@@ -21,6 +21,7 @@ export class MetricsService {
   readonly rateLimitWaits: Counter<'adapter'>;
   readonly rateLimitWaitSeconds: Counter<'adapter'>;
   readonly adapterErrors: Counter<'adapter' | 'kind'>;
+  readonly pagesClassified: Counter<'thread'>;
 
   constructor(@InjectDataSource() db: DataSource) {
     const registers = [this.registry];
@@ -84,6 +85,12 @@ export class MetricsService {
       name: 'groundswell_adapter_errors_total',
       help: 'Errors raised by adapters, by adapter and kind (temporary, rate_limited, auth, malformed, gone, config).',
       labelNames: ['adapter', 'kind'],
+      registers,
+    });
+    this.pagesClassified = new Counter({
+      name: 'groundswell_pages_classified_total',
+      help: 'Pages of new posts classified at ingestion, by thread: the classification thread (worker) or the main thread (main).',
+      labelNames: ['thread'],
       registers,
     });
     new Gauge({

@@ -154,6 +154,15 @@ onServer('several instances on one PostgreSQL (skipped on PGlite: it serves one 
       expect(check.rollup).toEqual(check.raw);
       expect(check.mismatchedBuckets).toBe(0);
       expect(check.orphanedClassifications).toBe(0);
+      // The instances classified their pages on the classification thread (as `npm start` does).
+      let onWorker = 0;
+      for (const app of instances) {
+        const metrics = (await app.http.get('/metrics')).text;
+        onWorker += Number(
+          /groundswell_pages_classified_total\{thread="worker"\} (\d+)/.exec(metrics)?.[1] ?? 0,
+        );
+      }
+      expect(onWorker).toBeGreaterThan(0);
 
       for (const app of instances) {
         const exit = await app.stop();

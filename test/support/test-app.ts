@@ -41,6 +41,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ENABLE_SCHEDULER: 'false',
     LOAD_PRESETS: 'false',
     IMPORT_SAMPLE: 'false',
+    // Jest runs the TypeScript sources in its own module system, which a worker thread cannot load them
+    // through: in-process apps classify on the main thread. Child processes (child-app.ts) run the thread.
+    CLASSIFIER_THREAD: 'false',
     ...database.env,
     ...options.env,
   });
