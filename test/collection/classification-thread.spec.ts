@@ -1,4 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { IngestionService } from '../../src/collection/ingestion.service.js';
+import { engine } from '../support/databases.js';
+import { makePost } from '../support/post-fixtures.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { topicBody } from '../support/topic-fixtures.js';
 
 /**
  * The classification thread, started for real (under the TypeScript loader the application's child processes
@@ -39,4 +44,37 @@ describe('classification thread', () => {
     expect(report.afterClose).toBe('ClassificationThreadFailed');
     expect(report.wrongVersion).toBe('refused');
   }, 180_000);
+});
+
+describe('classification thread unavailable', () => {
+  let t: TestApp | undefined;
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  // Jest's module system cannot start the worker on TypeScript sources: the app must notice and classify on
+  // its main thread. (On PGlite the fast path, and so the thread, is never used.)
+  (engine === 'postgres' ? it : it.skip)(
+    'an app whose thread cannot start classifies on the main thread',
+    async () => {
+      t = await createTestApp({ env: { CLASSIFIER_THREAD: 'true' } });
+      const created = await t.http
+        .post('/api/v1/topics')
+        .set(t.admin)
+        .send(
+          topicBody({
+            slug: 'jc',
+            query: { hashtags: ['juniorcontract'], keywords: [], exclude: [], languages: [] },
+          }),
+        );
+      const out = await t.app.get(IngestionService).ingest({
+        posts: [makePost({ externalId: 't1' }), makePost({ externalId: 't2' })],
+        originTopicId: created.body.id,
+      });
+      expect(out).toMatchObject({ inserted: 2, classified: 2 });
+      const metrics = (await t.http.get('/metrics')).text;
+      expect(metrics).toContain('groundswell_pages_classified_total{thread="main"} 1');
+      expect(metrics).not.toContain('thread="worker"');
+    },
+  );
 });
