@@ -196,7 +196,9 @@ export class IngestionService implements OnModuleDestroy {
           insertBy = 'upsert';
         } else if (error instanceof ClassificationThreadFailed) {
           this.logger.error(`${error.message}; classifying on the main thread from now on`);
+          const failed = await this.classificationThread;
           this.classificationThread = Promise.resolve(undefined);
+          await failed?.close();
         } else throw error;
       }
     }
