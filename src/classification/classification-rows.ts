@@ -84,8 +84,14 @@ export function classificationsJson(rows: readonly ClassificationRow[]): string 
   );
 }
 
+/** What the rollups need of a classification row. */
+export type RollupFields = Pick<
+  ClassificationRow,
+  'topicId' | 'lexiconVersion' | 'postCreatedAt' | 'source' | 'lang' | 'isRepost'
+> & { result: Pick<ClassificationResult, 'stance' | 'sentiment'> };
+
 /** The row entering (+1) or leaving (−1) the rollups. */
-export function rollupDeltaOf(r: ClassificationRow, sign: 1 | -1): RollupDelta {
+export function rollupDeltaOf(r: RollupFields, sign: 1 | -1): RollupDelta {
   return {
     topicId: r.topicId,
     lexiconVersion: r.lexiconVersion,

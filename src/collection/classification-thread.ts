@@ -8,9 +8,6 @@ import type { TopicDefinition } from './page-scoring.js';
 /** Stances by the code the worker sends them as. */
 export const STANCE_CODES: readonly Stance[] = ['support', 'oppose', 'neutral'];
 
-/** Posts the worker scores between two slices it sends back. */
-export const WORKER_SLICE = 100;
-
 /** A page to score, as parallel arrays (cheaper to pass between threads than an object per post). */
 export interface PageRequest {
   page: number;
@@ -18,7 +15,7 @@ export interface PageRequest {
   /** Sent when the worker has not seen this fingerprint's topics yet. */
   topics?: TopicDefinition[];
   originTopicId: number | null;
-  ids: number[];
+  ids: readonly number[];
   texts: string[];
   hashtags: string[][];
   langs: (string | null)[];
@@ -147,7 +144,7 @@ export class ClassificationThread {
       fingerprint: request.fingerprint,
       topics: request.fingerprint === this.sentFingerprint ? undefined : request.topics(),
       originTopicId: request.originTopicId ?? null,
-      ids: [...request.ids],
+      ids: request.ids,
       texts: posts.map((p) => p.text),
       hashtags: posts.map((p) => p.hashtags),
       langs: posts.map((p) => p.lang),

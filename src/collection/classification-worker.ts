@@ -6,8 +6,8 @@ import { parentPort, threadId } from 'node:worker_threads';
 import { classificationCopyLine } from '../classification/classification-rows.js';
 import { GroundswellClassifier } from '../classification/groundswell-classifier.js';
 import { copyText } from '../database/copy-rows.js';
-import { compileTopicModels, scorePost, type TopicModel } from './page-scoring.js';
-import { STANCE_CODES, type PageRequest, type WorkerReply, WORKER_SLICE } from './classification-thread.js';
+import { compileTopicModels, SCORING_SLICE, scorePost, type TopicModel } from './page-scoring.js';
+import { STANCE_CODES, type PageRequest, type WorkerReply } from './classification-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('classification-worker runs as a worker thread');
@@ -51,7 +51,7 @@ function score(page: PageRequest): void {
         rows++;
       }
     }
-    if ((i + 1) % WORKER_SLICE === 0 || i === page.texts.length - 1) {
+    if ((i + 1) % SCORING_SLICE === 0 || i === page.texts.length - 1) {
       reply({ kind: 'slice', page: page.page, lines, rollups });
       lines = '';
       rollups = [];

@@ -14,6 +14,7 @@ import {
   type ClassificationRow,
   classificationsJson,
   rollupDeltaOf,
+  type RollupFields,
   SELECT_CLASSIFICATIONS_FROM_JSON,
 } from '../classification/classification-rows.js';
 import type { StanceConfig } from '../classification/stance-config.js';
@@ -28,6 +29,7 @@ import { RunsService } from './runs.service.js';
 import { ClassificationThread, ClassificationThreadFailed, STANCE_CODES } from './classification-thread.js';
 import {
   compileTopicModels,
+  SCORING_SLICE,
   scorePost,
   type ScoredFor,
   type TopicDefinition,
@@ -114,8 +116,11 @@ const TOPICS_FINGERPRINT = `concat_ws('/', (SELECT count(*) FROM topic), (SELECT
   (SELECT string_agg(topic_id || ':' || version || status, ',' ORDER BY topic_id, version)
      FROM topic_stance_version WHERE status IN ('active', 'building')))`;
 
-/** Posts classified between two yields to the event loop (see `classifyPage`). */
-const CLASSIFY_SLICE = 100;
+/**
+ * Locks the topics (ids in `$1`) a page classifies posts for, as the per-row foreign-key checks did, so that
+ * none is deleted before the page commits (see the ClassificationLinksByStatementTriggers migration).
+ */
+const LOCK_TOPICS = `SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE`;
 
 /** `post` columns in the order `copyNewPosts` writes them. */
 const POST_COPY_COLUMNS = [
@@ -268,7 +273,7 @@ export class IngestionService implements OnModuleDestroy {
           out,
         )
       : await this.upsertPage(m, batch, posts, live, out, updatedBySource);
-    for (const { source } of inserted.keys()) {
+    for (const { source } of inserted) {
       insertedBySource.set(source, (insertedBySource.get(source) ?? 0) + 1);
     }
     return out;
@@ -289,7 +294,7 @@ export class IngestionService implements OnModuleDestroy {
     models: CompiledTopics,
     ids: readonly number[],
     out: IngestOutcome,
-  ): Promise<Map<NormalisedPost, number>> {
+  ): Promise<readonly NormalisedPost[]> {
     const thread = await this.thread();
     const client = await transactionClient(m);
     const storingPosts = this.copyNewPosts(client, posts, ids);
@@ -311,7 +316,7 @@ export class IngestionService implements OnModuleDestroy {
     await rowsIn.end();
     out.inserted = posts.length;
     await this.finishPage(m, batch, out, deltas);
-    return new Map(posts.map((p, i) => [p, ids[i]]));
+    return posts;
   }
 
   /** The fast path's classification on this thread, yielding between slices so that the COPYs flow. */
@@ -372,18 +377,21 @@ export class IngestionService implements OnModuleDestroy {
         rowsIn.writeLines(lines);
         for (let k = 0; k < rollups.length; k += 5) {
           const post = posts[rollups[k]];
-          deltas.push({
-            topicId: rollups[k + 1],
-            lexiconVersion: rollups[k + 2],
-            postCreatedAt: post.createdAt,
-            source: post.source,
-            lang: post.lang,
-            isRepost: post.isRepost,
-            stance: STANCE_CODES[rollups[k + 3]],
-            // Stored as real: rounded the same way as rollupDeltaOf.
-            sentiment: Math.fround(rollups[k + 4]),
-            sign: 1,
-          });
+          const result = { stance: STANCE_CODES[rollups[k + 3]], sentiment: rollups[k + 4] };
+          deltas.push(
+            rollupDeltaOf(
+              {
+                topicId: rollups[k + 1],
+                lexiconVersion: rollups[k + 2],
+                postCreatedAt: post.createdAt,
+                source: post.source,
+                lang: post.lang,
+                isRepost: post.isRepost,
+                result,
+              },
+              1,
+            ),
+          );
         }
       },
     );
@@ -400,7 +408,7 @@ export class IngestionService implements OnModuleDestroy {
     topics: TopicModel[],
     out: IngestOutcome,
     updatedBySource: Map<string, number>,
-  ): Promise<Map<NormalisedPost, number>> {
+  ): Promise<readonly NormalisedPost[]> {
     const created = await this.insertPosts(m, posts);
     const rows: ClassificationRow[] = [];
     await this.classifyPage(
@@ -434,7 +442,7 @@ export class IngestionService implements OnModuleDestroy {
       updatedBySource.set(post.source, (updatedBySource.get(post.source) ?? 0) + 1);
     }
     await this.finishPage(m, batch, out, deltas);
-    return created;
+    return [...created.keys()];
   }
 
   /** What commits with every page besides its posts: rollups, rejected items, the cursor and run counters. */
@@ -490,7 +498,7 @@ export class IngestionService implements OnModuleDestroy {
       await m.query(
         `WITH s AS (SELECT q.seqrelid AS seq, q.seqincrement AS block FROM pg_sequence q
                      WHERE q.seqrelid = pg_get_serial_sequence('post', 'id')::regclass)
-         SELECT ARRAY(SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE) AS topics,
+         SELECT ARRAY(${LOCK_TOPICS}) AS topics,
                 ${TOPICS_FINGERPRINT} AS fingerprint,
                 (SELECT block FROM s) AS block,
                 ARRAY(SELECT nextval(s.seq) FROM s, generate_series(1, ceil($2::numeric / s.block)::int)) AS starts`,
@@ -509,10 +517,7 @@ export class IngestionService implements OnModuleDestroy {
   }
 
   private async lockTopics(m: EntityManager, topics: readonly TopicModel[]): Promise<Set<number>> {
-    const rows: { id: string }[] = await m.query(
-      `SELECT id FROM topic WHERE id = ANY($1::bigint[]) ORDER BY id FOR KEY SHARE`,
-      [topics.map((t) => t.id)],
-    );
+    const rows: { id: string }[] = await m.query(LOCK_TOPICS, [topics.map((t) => t.id)]);
     return new Set(rows.map((r) => Number(r.id)));
   }
 
@@ -633,7 +638,7 @@ export class IngestionService implements OnModuleDestroy {
     everySlice?: () => void,
   ): Promise<void> {
     for (let i = 0; i < posts.length; i++) {
-      if (i % CLASSIFY_SLICE === 0) {
+      if (i % SCORING_SLICE === 0) {
         everySlice?.();
         await setImmediate();
       }
@@ -797,19 +802,11 @@ function classificationRow(
   };
 }
 
-function fromStored(o: StoredClassification): ClassificationRow {
+function fromStored(o: StoredClassification): RollupFields {
   return {
     topicId: Number(o.topic_id),
     lexiconVersion: o.lexicon_version,
-    postId: 0,
-    result: {
-      stance: o.stance,
-      sentiment: o.sentiment,
-      stanceScore: 0,
-      confidence: 0,
-      sentimentLabel: 'neutral',
-      explanation: [],
-    },
+    result: { stance: o.stance, sentiment: o.sentiment },
     postCreatedAt: new Date(o.post_created_at),
     source: o.source,
     lang: o.lang,

@@ -7,6 +7,12 @@ import type { StanceConfig } from '../classification/stance-config.js';
 import type { TopicQuery } from '../sources/topic-query.js';
 import { CompiledQuery, type MatchablePost } from './topic-matcher.js';
 
+/**
+ * Posts scored between two hand-overs of their classification rows to the page's COPY: between two yields to
+ * the event loop on the main thread, or two slices the classification thread sends back.
+ */
+export const SCORING_SLICE = 100;
+
 /** An active topic as stored: its query and the lexicon versions new posts are scored under. */
 export interface TopicDefinition {
   id: number;
