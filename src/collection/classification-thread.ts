@@ -69,6 +69,8 @@ export class ClassificationThread {
   private nextPage = 1;
   private sentFingerprint?: string;
   private failure?: ClassificationThreadFailed;
+  /** Pages sent and not yet settled: close() lets them finish. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly worker: Worker,
@@ -154,13 +156,30 @@ export class ClassificationThread {
       isRepost: posts.map((p) => p.isRepost),
     };
     this.sentFingerprint = request.fingerprint;
-    return new Promise<number>((resolve, reject) => {
+    const scored = new Promise<number>((resolve, reject) => {
       this.pending.set(page, { onSlice, resolve, reject });
       this.worker.postMessage(message);
     });
+    const settled: Promise<unknown> = scored.then(
+      () => this.inFlight.delete(settled),
+      () => this.inFlight.delete(settled),
+    );
+    this.inFlight.add(settled);
+    return scored;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops the worker: no new pages are taken, and pages already sent (a shutdown's page in flight) may finish,
+   * for `graceMs` at most, before the thread ends.
+   */
+  async close(graceMs = 5_000): Promise<void> {
+    this.failure ??= new ClassificationThreadFailed('closed');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(this.inFlight),
+      new Promise((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
     this.fail('closed');
     await this.worker.terminate();
   }

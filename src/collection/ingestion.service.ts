@@ -157,6 +157,8 @@ export class IngestionService implements OnModuleDestroy {
   private models?: CompiledTopics;
   /** The classification thread, once asked for; it resolves to undefined when there is none (see `thread()`). */
   private classificationThread?: Promise<ClassificationThread | undefined>;
+  /** Set when the application shuts down. */
+  private closing = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -200,7 +202,9 @@ export class IngestionService implements OnModuleDestroy {
           if (run !== undefined) this.rememberRunMeetingStoredPosts(run);
           insertBy = 'upsert';
         } else if (error instanceof ClassificationThreadFailed) {
-          this.logger.error(`${error.message}; classifying on the main thread from now on`);
+          // Closed on shutdown, the thread takes no more pages; anything else is a fault worth an error.
+          if (!this.closing)
+            this.logger.error(`${error.message}; classifying on the main thread from now on`);
           const failed = await this.classificationThread;
           this.classificationThread = Promise.resolve(undefined);
           await failed?.close();
@@ -213,6 +217,7 @@ export class IngestionService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closing = true;
     const thread = await this.classificationThread;
     this.classificationThread = Promise.resolve(undefined);
     await thread?.close();
