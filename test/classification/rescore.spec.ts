@@ -1,5 +1,7 @@
+import pg from 'pg';
 import { RescoreService } from '../../src/classification/rescore.service.js';
 import { IngestionService } from '../../src/collection/ingestion.service.js';
+import { engine } from '../support/databases.js';
 import { makePost } from '../support/post-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { topicBody } from '../support/topic-fixtures.js';
@@ -106,10 +108,22 @@ describe('versions and rescoring', () => {
       [topicId],
     );
 
-    const patched = await t.http.patch('/api/v1/topics/jc').set(t.admin).send({ stance: stanceV2 });
-    expect(patched.status).toBe(200);
-    // Posts arriving while the new version builds are scored under both versions by ingestion.
-    await ingestion.ingest({ posts: posts('b', 10, 40), originTopicId: topicId });
+    // On PostgreSQL the rescore of 40 posts can finish before the next page arrives. Another session holds a
+    // key-share lock on the topic, so the switch-over (which locks the topic for update) waits until the page
+    // below is in. PGlite serves one connection at a time: there is no second session to hold it.
+    const holder = engine === 'postgres' ? new pg.Client({ connectionString: t.database.url }) : undefined;
+    await holder?.connect();
+    await holder?.query('BEGIN');
+    await holder?.query('SELECT 1 FROM topic WHERE id = $1 FOR KEY SHARE', [topicId]);
+    try {
+      const patched = await t.http.patch('/api/v1/topics/jc').set(t.admin).send({ stance: stanceV2 });
+      expect(patched.status).toBe(200);
+      // Posts arriving while the new version builds are scored under both versions by ingestion.
+      await ingestion.ingest({ posts: posts('b', 10, 40), originTopicId: topicId });
+    } finally {
+      await holder?.query('COMMIT');
+      await holder?.end();
+    }
 
     const versions = (await t.http.get('/api/v1/topics/jc/stance-versions')).body as {
       version: number;
